@@ -1,0 +1,92 @@
+import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
+import { MAX_MONEY } from '@app/common';
+
+function rule(name: string, message: string, test: (v: unknown) => boolean, options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name,
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: options?.each ? `each value in $property ${message}` : `$property ${message}`, ...options },
+      validator: { validate: (v: unknown) => test(v) },
+    });
+}
+
+/** Integer millis, 0 ≤ v ≤ 2^53 − 1. Floats, numeric strings and huge numbers are refused (API.md §1). */
+export const IsMoney = (options?: ValidationOptions & { min?: number }): PropertyDecorator =>
+  rule(
+    'isMoney',
+    `must be an integer number of millis >= ${options?.min ?? 0}`,
+    (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= (options?.min ?? 0) && v <= MAX_MONEY,
+    options,
+  );
+
+/** A JSON integer in [min, max]. */
+export const IsIntIn = (min: number, max: number, options?: ValidationOptions): PropertyDecorator =>
+  rule('isIntIn', `must be an integer between ${min} and ${max}`, (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max, options);
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
+export function parseRfc3339(v: unknown): Date | null {
+  if (typeof v !== 'string') return null;
+  const m = RFC3339.exec(v);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s] = m.map(Number);
+  if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
+  const date = new Date(v);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** An RFC 3339 timestamp with a time zone, e.g. 2026-05-19T12:00:00Z. */
+export const IsRfc3339 = (options?: ValidationOptions): PropertyDecorator =>
+  rule('isRfc3339', 'must be an RFC 3339 timestamp with a time zone (e.g. 2026-05-19T12:00:00Z)', (v) => parseRfc3339(v) !== null, options);
+
+export const IsCurrencyCode = (options?: ValidationOptions & { allowWinz?: boolean }): PropertyDecorator =>
+  rule(
+    'isCurrencyCode',
+    options?.allowWinz ? 'must be an ISO 4217 code (e.g. USD) or WINZ' : 'must be an ISO 4217 code (e.g. USD)',
+    (v) => typeof v === 'string' && (/^[A-Z]{3}$/.test(v) || (options?.allowWinz === true && v === 'WINZ')),
+    options,
+  );
+
+export const IsCountryCode = (options?: ValidationOptions): PropertyDecorator =>
+  rule('isCountryCode', 'must be an ISO 3166-1 alpha-2 code (e.g. DE)', (v) => typeof v === 'string' && /^[A-Z]{2}$/.test(v), options);
+
+/** Printable text of bounded length: no control characters. */
+export const IsText = (min: number, max: number, options?: ValidationOptions): PropertyDecorator =>
+  rule(
+    'isText',
+    `must be a string of ${min} to ${max} characters without control characters`,
+    // eslint-disable-next-line no-control-regex
+    (v) => typeof v === 'string' && v.length >= min && v.length <= max && !/[\u0000-\u001f\u007f]/.test(v),
+    options,
+  );
+
+/** A player reference: `plr_…` or the operator's external_ref. */
+export const IsRef = (options?: ValidationOptions): PropertyDecorator => IsText(1, 128, options);
+
+const MAX_ATTRIBUTES_BYTES = 16 * 1024;
+
+function depth(v: unknown): number {
+  if (v === null || typeof v !== 'object') return 0;
+  const children = Array.isArray(v) ? v : Object.values(v);
+  return 1 + (children.length ? Math.max(...children.map(depth)) : 0);
+}
+
+/** A JSON object of at most 16 KiB and 5 levels. */
+export const IsAttributes = (options?: ValidationOptions): PropertyDecorator =>
+  rule(
+    'isAttributes',
+    `must be a JSON object of at most ${MAX_ATTRIBUTES_BYTES} bytes and 5 levels`,
+    (v) =>
+      v !== null &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      Buffer.byteLength(JSON.stringify(v)) <= MAX_ATTRIBUTES_BYTES &&
+      depth(v) <= 5,
+    options,
+  );
+
+/** Optional, but when present must not be null (null is an ill-typed value, not "absent"). */
+export const IsOptionalNonNull = (): PropertyDecorator => (target: object, key: string | symbol) =>
+  ValidateIf((o: Record<string | symbol, unknown>) => o[key] !== undefined)(target, key as string);

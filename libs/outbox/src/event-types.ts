@@ -1,0 +1,20 @@
+/** Every webhook event type of API.md §11. */
+export const EVENT_TYPES = [
+  'player.created',
+  'bonus.granted',
+  'bonus.activated',
+  'bonus.completed',
+  'bonus.expired',
+  'winz.credited',
+  'lootbox.opened',
+  'journey.completed',
+  'jackpot.won',
+  'tournament.finished',
+  'campaign.execution_completed',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export function isEventType(v: string): v is EventType {
+  return (EVENT_TYPES as readonly string[]).includes(v);
+}

@@ -1,0 +1,4 @@
+export * from './player.js';
+export * from './players.module.js';
+export * from './players.repository.js';
+export * from './players.service.js';

@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, newId, Replayable, requestHash, type TenantId } from '@app/common';
+import { DbService } from '@app/db';
+import { OutboxService } from '@app/outbox';
+import { type Player, type PlayerView, toPlayerView, type WalletView } from './player.js';
+import { type PlayerFields, type PlayerPatch, PlayersRepository } from './players.repository.js';
+
+export interface CreatePlayerInput {
+  externalRef: string;
+  country?: string;
+  currency?: string;
+  vipLevel?: number;
+  registeredAt?: Date;
+  tags?: string[];
+  attributes?: Record<string, unknown>;
+}
+
+@Injectable()
+export class PlayersService {
+  constructor(
+    private readonly db: DbService,
+    private readonly players: PlayersRepository,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /**
+   * Idempotent on external_ref (API.md §2): the first call creates the player and emits
+   * `player.created` in the same transaction; a replay with the same payload answers the stored first
+   * answer; a different payload is `idempotency_key_reused`. A player that an event created on the fly
+   * is completed by its first POST, which counts as the first call.
+   */
+  async create(tenantId: TenantId, input: CreatePlayerInput): Promise<Replayable<PlayerView>> {
+    const hash = requestHash(input);
+    return this.db.transaction(async () => {
+      const now = new Date();
+      const fields = this.fieldsOf(input, now);
+      const player: Player = this.newPlayer(tenantId, input.externalRef, fields, now);
+      const view = toPlayerView(player);
+      const inserted = await this.players.insertIfAbsent(tenantId, player, { requestHash: hash, response: view });
+      if (inserted) {
+        await this.outbox.emit(tenantId, 'player.created', { ...view }, now);
+        return Replayable.first(view);
+      }
+
+      const existing = await this.players.findCreateState(tenantId, input.externalRef);
+      if (!existing) throw new Error('player vanished between insert and read');
+      if (existing.requestHash === null) {
+        const completed = toPlayerView({ ...existing.player, ...fields, registeredAt: fields.registeredAt });
+        if (await this.players.completeEventCreated(tenantId, existing.player.id, fields, { requestHash: hash, response: completed })) {
+          return Replayable.first(completed);
+        }
+        return this.replay(await this.players.findCreateState(tenantId, input.externalRef), hash);
+      }
+      return this.replay(existing, hash);
+    });
+  }
+
+  async get(tenantId: TenantId, ref: string): Promise<PlayerView> {
+    return toPlayerView(await this.require(tenantId, ref));
+  }
+
+  async update(tenantId: TenantId, ref: string, patch: PlayerPatch): Promise<PlayerView> {
+    return this.db.transaction(async () => {
+      const player = await this.require(tenantId, ref);
+      return toPlayerView(await this.players.update(tenantId, player.id, patch));
+    });
+  }
+
+  /** The WINZ wallet. No reward can credit WINZ yet, so there are no ledger entries to list. */
+  async wallet(tenantId: TenantId, ref: string): Promise<WalletView> {
+    const player = await this.require(tenantId, ref);
+    return { currency: 'WINZ', balance: Number(player.winzBalance), entries: [], next_cursor: null };
+  }
+
+  /** The player by `plr_` id or external_ref, or 404 (also for another tenant's player). */
+  async require(tenantId: TenantId, ref: string): Promise<Player> {
+    const player = await this.players.findByRef(tenantId, ref);
+    if (!player) throw AppError.notFound('player');
+    return player;
+  }
+
+  private replay(state: { requestHash: string | null; response: PlayerView | null } | null, hash: string): Replayable<PlayerView> {
+    if (!state || state.response === null) throw new Error('player create state missing after a completed create');
+    if (state.requestHash !== hash) throw AppError.idempotencyKeyReused('external_ref');
+    return Replayable.replay(state.response);
+  }
+
+  private fieldsOf(input: CreatePlayerInput, now: Date): PlayerFields {
+    return {
+      country: input.country ?? null,
+      currency: input.currency ?? null,
+      vipLevel: input.vipLevel ?? 0,
+      tags: input.tags ?? [],
+      attributes: input.attributes ?? {},
+      registeredAt: input.registeredAt ?? now,
+    };
+  }
+
+  private newPlayer(tenantId: TenantId, externalRef: string, fields: PlayerFields, now: Date): Player {
+    return {
+      id: newId('plr', now.getTime()),
+      tenantId,
+      externalRef,
+      ...fields,
+      selfExcluded: false,
+      excludedUntil: null,
+      firstDepositAt: null,
+      lastDepositAt: null,
+      lastWagerAt: null,
+      lastLoginAt: null,
+      depositCount: 0,
+      totalDeposited: 0n,
+      totalWagered: 0n,
+      winzBalance: 0n,
+      createdAt: now,
+    };
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * Every BullMQ queue of the service, in one place. The worker refuses to start unless each has exactly
+ * one processor. Jobs carry only ids; their handlers reload state from PostgreSQL and skip what is done.
+ */
+export const QUEUE_NAMES: readonly string[] = [];

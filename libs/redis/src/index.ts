@@ -1,0 +1,3 @@
+export * from './redis-options.js';
+export * from './redis.module.js';
+export * from './redis.service.js';

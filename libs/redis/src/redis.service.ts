@@ -1,0 +1,45 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { type AppConfig, InjectConfig } from '@app/common';
+import { redisOptionsFromUrl } from './redis-options.js';
+
+/**
+ * The API's Redis connection for caches. Commands fail fast while Redis is down (no offline queue):
+ * Redis holds nothing that PostgreSQL does not, so callers fall back rather than wait.
+ */
+@Injectable()
+export class RedisService implements OnModuleDestroy {
+  readonly client: Redis;
+
+  constructor(@InjectConfig() config: AppConfig) {
+    this.client = new Redis({
+      ...redisOptionsFromUrl(config.redisUrl),
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2_000,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
+    });
+    this.client.on('error', () => undefined); // reported through ping() and the callers' own errors
+    this.client.connect().catch(() => undefined);
+  }
+
+  async ping(timeoutMs = 2_000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const pong = await Promise.race([
+        this.client.ping(),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs))),
+      ]);
+      return pong === 'PONG';
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+}
