@@ -9,3 +9,5 @@ export * from './util/replayable.js';
 export * from './util/tenant-id.js';
 export * from './util/page.js';
 export * from './config/config-or-exit.js';
+export * from './config/shutdown.js';
+export * from './util/text.js';

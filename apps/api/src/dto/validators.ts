@@ -1,5 +1,5 @@
 import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
-import { MAX_MONEY } from '@app/common';
+import { isStorableText, MAX_MONEY } from '@app/common';
 
 function rule(name: string, message: string, test: (v: unknown) => boolean, options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
@@ -7,7 +7,7 @@ function rule(name: string, message: string, test: (v: unknown) => boolean, opti
       name,
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: options?.each ? `each value in $property ${message}` : `$property ${message}`, ...options },
+      options: { message: options?.each ? `$property items ${message.replace(/^must be an? /, 'must each be a ')}` : `$property ${message}`, ...options },
       validator: { validate: (v: unknown) => test(v) },
     });
 }
@@ -32,7 +32,9 @@ export function parseRfc3339(v: unknown): Date | null {
   const m = RFC3339.exec(v);
   if (!m) return null;
   const [, y, mo, d, h, mi, s] = m.map(Number);
-  if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
+  // Date() would roll 2026-02-30 over to March 2nd: check the day against the month.
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || s > 59) return null;
   const date = new Date(v);
   return Number.isNaN(date.getTime()) ? null : date;
 }
@@ -57,8 +59,9 @@ export const IsText = (min: number, max: number, options?: ValidationOptions): P
   rule(
     'isText',
     `must be a string of ${min} to ${max} characters without control characters`,
+    // C0 and C1 control characters, DEL, and lone surrogates (which PostgreSQL cannot store)
     // eslint-disable-next-line no-control-regex
-    (v) => typeof v === 'string' && v.length >= min && v.length <= max && !/[\u0000-\u001f\u007f]/.test(v),
+    (v) => typeof v === 'string' && v.length >= min && v.length <= max && !/[\u0000-\u001f\u007f-\u009f]/.test(v) && isStorableText(v),
     options,
   );
 

@@ -21,7 +21,7 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
     }
     parseJson(req, body as string, (err: Error | null, value?: unknown) => {
       if (err) {
-        done(null, new RejectedBody(AppError.validation([{ field: '(body)', issue: 'is not valid JSON' }], 'malformed JSON body')));
+        done(null, new RejectedBody(AppError.validation([{ field: '(body)', issue: jsonIssue(body as string) }], 'malformed JSON body')));
       } else {
         done(null, value);
       }
@@ -32,4 +32,14 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
     const type = String(req.headers['content-type'] ?? '').split(';')[0].trim() || '(none)';
     done(null, new RejectedBody(new AppError(415, 'unsupported_media_type', `Content-Type ${type} is not supported; send application/json`)));
   });
+}
+
+/** Fastify's parser also refuses valid JSON with `__proto__` or `constructor.prototype` keys (prototype poisoning). */
+function jsonIssue(body: string): string {
+  try {
+    JSON.parse(body);
+    return 'must not contain __proto__ or constructor.prototype keys';
+  } catch {
+    return 'is not valid JSON';
+  }
 }

@@ -1,0 +1,48 @@
+import { describe, expect, it } from '@jest/globals';
+import { canonicalJson, requestHash } from './hash.js';
+import { hasPrefix, newId } from './ids.js';
+import { unstorableTextPath } from './text.js';
+
+describe('newId', () => {
+  it('is the prefix and 26 Crockford base32 characters', () => {
+    expect(newId('plr')).toMatch(/^plr_[0-9a-hjkmnp-tv-z]{26}$/);
+    expect(hasPrefix(newId('evt'), 'evt')).toBe(true);
+    expect(hasPrefix(newId('evt'), 'plr')).toBe(false);
+  });
+
+  it('sorts by creation time', () => {
+    const ids = [1_700_000_000_000, 1_700_000_000_001, 1_800_000_000_000, 2_000_000_000_000].map((t) => newId('evt', t));
+    expect([...ids].sort()).toEqual(ids);
+  });
+
+  it('does not repeat', () => {
+    const ids = new Set(Array.from({ length: 10_000 }, () => newId('plr', 1_700_000_000_000)));
+    expect(ids.size).toBe(10_000);
+  });
+});
+
+describe('canonicalJson and requestHash', () => {
+  it('ignores key order at every level, keeps array order', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, 1], c: null } })).toBe('{"a":{"c":null,"d":[2,1]},"b":1}');
+    expect(requestHash({ x: 1, y: { z: 2, w: 3 } })).toBe(requestHash({ y: { w: 3, z: 2 }, x: 1 }));
+    expect(requestHash({ tags: ['a', 'b'] })).not.toBe(requestHash({ tags: ['b', 'a'] }));
+  });
+
+  it('treats an absent field as absent, and dates by their instant', () => {
+    expect(requestHash({ a: 1, b: undefined })).toBe(requestHash({ a: 1 }));
+    expect(requestHash({ at: new Date('2026-01-01T00:00:00Z') })).toBe(requestHash({ at: new Date('2026-01-01T01:00:00+01:00') }));
+  });
+});
+
+describe('unstorableTextPath', () => {
+  it('finds NUL and lone surrogates in values and keys, at any depth', () => {
+    expect(unstorableTextPath({ a: 'ok', b: { c: ['x', 'y\u0000'] } })).toBe('b.c[1]');
+    expect(unstorableTextPath({ attributes: { 'k\u0000': 1 } })).toBe('attributes.k\u0000');
+    expect(unstorableTextPath({ tags: ['\ud800'] })).toBe('tags[0]');
+    expect(unstorableTextPath({ s: 'x\udc00' })).toBe('s');
+  });
+
+  it('accepts ordinary text, emoji (surrogate pairs) and non-strings', () => {
+    expect(unstorableTextPath({ a: 'héllo 😀', n: 1, t: true, z: null, arr: [{ b: 'ok' }] })).toBeUndefined();
+  });
+});
