@@ -31,7 +31,6 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   registerBodyParsers(fastify);
   registerHttpHooks(fastify, logger === false ? { log: () => undefined, error: () => undefined, warn: () => undefined } : logger);
   setupOpenApi(app);
-  app.enableShutdownHooks();
   await app.init();
   return app;
 }

@@ -1,21 +1,12 @@
 import 'reflect-metadata';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { configOrExit, createLogger } from '@app/common';
-
+import { configOrExit, createLogger, exitOnSignals } from '@app/common';
 import { createApiApp } from './bootstrap.js';
 
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
-  const app: NestFastifyApplication = await createApiApp(config, { logger });
-  // SIGTERM: enableShutdownHooks closes the server (in-flight requests finish) and the pools; this is
-  // the backstop if that takes too long.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      logger.log('shutting down', { signal }, 'Main');
-      setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
-    });
-  }
+  const app = await createApiApp(config, { logger });
+  exitOnSignals(() => app.close(), logger, config.shutdownTimeoutMs);
   await app.listen({ port: config.port, host: config.host });
   const address = app.getHttpServer().address();
   const port = address && typeof address === 'object' ? address.port : config.port;
@@ -23,6 +14,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', context: 'Main', message: 'api failed to start', error: String(err) })}\n`);
+  process.stderr.write(`${JSON.stringify({ level: 'fatal', context: 'Main', message: 'api failed to start', error: err instanceof Error ? err.message : String(err) })}\n`);
   process.exit(1);
 });

@@ -17,7 +17,6 @@ export async function createWorkerApp(config: AppConfig, logger: LoggerService |
     await app.close();
     throw err;
   }
-  app.get(BullRegistrar).register();
-  app.enableShutdownHooks();
+  app.get(BullRegistrar, { strict: false }).register();
   return app;
 }

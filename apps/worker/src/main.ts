@@ -1,18 +1,12 @@
 import 'reflect-metadata';
-import { configOrExit, createLogger } from '@app/common';
-
+import { configOrExit, createLogger, exitOnSignals } from '@app/common';
 import { createWorkerApp } from './bootstrap.js';
 
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
-  await createWorkerApp(config, logger);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      logger.log('shutting down: finishing active jobs', { signal }, 'Main');
-      setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
-    });
-  }
+  const app = await createWorkerApp(config, logger);
+  exitOnSignals(() => app.close(), logger, config.shutdownTimeoutMs);
   logger.log('worker started', 'Main');
 }
 

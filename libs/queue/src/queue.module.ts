@@ -29,7 +29,7 @@ export class QueueModule {
           prefix: config.queuePrefix,
           extraOptions: { manualRegistration: true },
         }),
-        ...QUEUE_NAMES.map((name) => BullModule.registerQueue({ name })),
+        BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),
       ],
       providers: [QueueTopology],
       exports: [BullModule, QueueTopology],

@@ -10,6 +10,7 @@ import { redisOptionsFromUrl } from './redis-options.js';
 @Injectable()
 export class RedisService implements OnModuleDestroy {
   readonly client: Redis;
+  private ready: Promise<void> | undefined;
 
   constructor(@InjectConfig() config: AppConfig) {
     this.client = new Redis({
@@ -28,7 +29,7 @@ export class RedisService implements OnModuleDestroy {
     let timer: NodeJS.Timeout | undefined;
     try {
       const pong = await Promise.race([
-        this.client.ping(),
+        this.whenReady().then(() => this.client.ping()),
         new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs))),
       ]);
       return pong === 'PONG';
@@ -37,6 +38,19 @@ export class RedisService implements OnModuleDestroy {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Resolves once connected (at once if already); a command sent earlier would fail without an offline queue. */
+  private whenReady(): Promise<void> {
+    if (this.client.status === 'ready') return Promise.resolve();
+    // One shared listener however many pings wait while Redis is down.
+    this.ready ??= new Promise((resolve) =>
+      this.client.once('ready', () => {
+        this.ready = undefined;
+        resolve();
+      }),
+    );
+    return this.ready;
   }
 
   async onModuleDestroy(): Promise<void> {

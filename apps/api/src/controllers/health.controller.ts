@@ -13,6 +13,7 @@ export class HealthController {
   @Get('health')
   @ApiOperation({ summary: 'The process is alive' })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiErrors()
   health(): { status: 'ok' } {
     return { status: 'ok' };
   }
