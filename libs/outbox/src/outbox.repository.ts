@@ -20,13 +20,4 @@ export class OutboxRepository {
       data: { id: event.id, tenantId, type: event.type, data: event.data as object, createdAt: event.createdAt },
     });
   }
-
-  async listForTenant(tenantId: TenantId, limit = 100): Promise<OutboxEventRow[]> {
-    const rows = await this.db.client.outboxEvent.findMany({
-      where: { tenantId },
-      orderBy: { id: 'asc' },
-      take: limit,
-    });
-    return rows.map((r) => ({ id: r.id, type: r.type as EventType, data: r.data as Record<string, unknown>, createdAt: r.createdAt }));
-  }
 }

@@ -150,7 +150,4 @@ export class PlayersRepository {
     return toPlayer(row);
   }
 
-  async count(tenantId: TenantId): Promise<number> {
-    return this.db.client.player.count({ where: { tenantId } });
-  }
 }

@@ -50,9 +50,4 @@ export class TenantsRepository {
     if (!row || row.revokedAt) return null;
     return { tenantId: trustedTenantId(row.tenantId), scope: row.scope as KeyScope };
   }
-
-  async findById(tenantId: TenantId): Promise<Tenant | null> {
-    const row = await this.db.client.tenant.findUnique({ where: { id: tenantId } });
-    return row && { id: tenantId, name: row.name, serviceMode: row.serviceMode as ServiceMode, createdAt: row.createdAt };
-  }
 }
