@@ -12,7 +12,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const ADMIN_DATABASE_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const ADMIN_DATABASE_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432/postgres';
 const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const STALE_AFTER_SECONDS = 2 * 3600;
 

@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { databaseUrl, freshDatabaseName, ROOT, withAdmin } from '../support/env.js';
+import { HttpClient } from '../support/http.js';
+import { spawnApp, startApiProcess, startWorkerProcess } from '../support/processes.js';
+import { createTestEnv, type TestEnv } from '../support/test-env.js';
+
+let env: TestEnv;
+
+beforeAll(async () => {
+  env = await createTestEnv();
+});
+
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('configuration is validated at boot', () => {
+  it.each([
+    ['api', 'PORT', 'not-a-port'],
+    ['api', 'DATABASE_URL', 'mysql://root@localhost/x'],
+    ['worker', 'REDIS_URL', 'http://127.0.0.1:6379'],
+    ['worker', 'WEBHOOK_RETRY_DELAYS_SECONDS', '10,soon'],
+  ] as const)('%s refuses a bad %s with a message naming it', async (app, name, value) => {
+    const p = spawnApp(app, { ...env.env, [name]: value });
+    const exit = await p.waitForExit();
+    expect(exit.code).toBe(1);
+    const fatal = p.lines.map((l) => JSON.parse(l)).find((l) => l.level === 'fatal');
+    expect(fatal.message).toContain(name);
+    expect(fatal.problems).toEqual([expect.stringMatching(new RegExp(`^${name}:`))]);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('the API stops on SIGTERM and exits 0', async () => {
+    const api = await startApiProcess(env.env);
+    expect((await api.http.get('/health')).status).toBe(200);
+    const exit = await api.stop('SIGTERM');
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(api.process.lines.some((l) => l.includes('"shut down"'))).toBe(true);
+  });
+
+  it('the worker starts, then stops on SIGTERM and exits 0', async () => {
+    const worker = await startWorkerProcess(env.env);
+    const exit = await worker.stop('SIGTERM');
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(worker.lines.some((l) => l.includes('"shut down"'))).toBe(true);
+  });
+});
+
+describe('the command line', () => {
+  let fresh: string;
+
+  beforeAll(async () => {
+    fresh = freshDatabaseName();
+    await withAdmin(async (c) => void (await c.query(`CREATE DATABASE "${fresh}"`)));
+  });
+
+  afterAll(async () => {
+    await withAdmin(async (c) => void (await c.query(`DROP DATABASE IF EXISTS "${fresh}" WITH (FORCE)`)));
+  });
+
+  const npm = (args: string[], extra: Record<string, string> = {}) =>
+    spawnSync('npm', ['run', '--silent', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env.env, DATABASE_URL: databaseUrl(fresh), ...extra },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+  it('npm run db:migrate applies every migration once and records it in _prisma_migrations', async () => {
+    const first = npm(['db:migrate']);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/applied 20261122000000_foundation/);
+    const second = npm(['db:migrate']);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toMatch(/"0 applied, \d+ already applied"/);
+    await withAdmin(async () => {
+      const pg = await import('pg');
+      const c = new pg.default.Client({ connectionString: databaseUrl(fresh) });
+      await c.connect();
+      try {
+        const { rows } = await c.query('SELECT migration_name, finished_at IS NOT NULL AS done, rolled_back_at FROM _prisma_migrations');
+        expect(rows).toContainEqual({ migration_name: '20261122000000_foundation', done: true, rolled_back_at: null });
+      } finally {
+        await c.end();
+      }
+    });
+  });
+
+  it('npm run tenant:create prints the tenant and keys that work against the API', async () => {
+    const res = npm(['tenant:create', '--', '--name', 'Acme Casino', '--service-mode', 'white_label']);
+    expect(res.status).toBe(0);
+    const out = JSON.parse(res.stdout);
+    expect(out.tenant).toMatchObject({ name: 'Acme Casino', service_mode: 'white_label' });
+    expect(out.tenant.id).toMatch(/^ten_/);
+
+    const api = await startApiProcess({ ...env.env, DATABASE_URL: databaseUrl(fresh) });
+    try {
+      const client = new HttpClient(api.url, out.api_keys.server);
+      expect((await client.post('/v1/players', { external_ref: 'cli-made' })).status).toBe(201);
+      expect((await client.get('/v1/players/cli-made', { key: out.api_keys.admin })).status).toBe(200);
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('tenant:create refuses a missing name', () => {
+    const res = npm(['tenant:create']);
+    expect(res.status).toBe(2);
+    expect(res.stderr).toContain('usage');
+  });
+});
