@@ -452,7 +452,8 @@ describe('415 unsupported_media_type and 413 payload_too_large', () => {
       const body = endpoint === 'patch' ? { attributes: { pad } } : { ...VALID[endpoint], attributes: { pad } };
       const text = JSON.stringify(body);
       expect(Buffer.byteLength(text)).toBeGreaterThan(1024 * 1024);
-      const res = await send(endpoint, raw(text));
+      const path = endpoint === 'tenants' ? '/v1/platform/tenants' : endpoint === 'create' ? '/v1/players' : `/v1/players/${player.id}`;
+      const res = await clientFor(endpoint).rawSocketRequest(endpoint === 'patch' ? 'PATCH' : 'POST', path, Buffer.from(text));
       expectError(res, 413, 'payload_too_large');
     });
   });

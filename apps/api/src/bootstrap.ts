@@ -29,7 +29,7 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   });
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify);
-  registerHttpHooks(fastify, logger === false ? { log: () => undefined, error: () => undefined, warn: () => undefined } : logger);
+  registerHttpHooks(fastify, logger === false ? { log: () => undefined, error: () => undefined, warn: () => undefined } : logger, config.bodyLimitBytes);
   setupOpenApi(app);
   await app.init();
   return app;

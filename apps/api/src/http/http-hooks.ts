@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { LoggerService } from '@nestjs/common';
-import { newId } from '@app/common';
+import { AppError, newId } from '@app/common';
+import { toErrorResponse } from './error-response.js';
 import { REPLAY_HEADER } from './replay.interceptor.js';
 
 const CALLER_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -11,7 +12,27 @@ export function requestIdOf(req: { headers: Record<string, string | string[] | u
   return typeof given === 'string' && CALLER_REQUEST_ID.test(given) ? given : newId('req');
 }
 
-export function registerHttpHooks(fastify: FastifyInstance, logger: LoggerService): void {
+/** Oversized bodies up to this many bytes are read to the end before the 413 goes out. */
+const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+
+export function registerHttpHooks(fastify: FastifyInstance, logger: LoggerService, bodyLimitBytes: number): void {
+  // A body over the limit is refused before parsing. Closing the connection with the body still
+  // unread makes the kernel reset it and the client never sees the 413, so a body of reasonable size
+  // is drained first; a larger one is cut off.
+  fastify.addHook('onRequest', (req, reply, done) => {
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (!(length > bodyLimitBytes)) return done();
+    const { status, body } = toErrorResponse(new AppError(413, 'payload_too_large', 'the request body is too large'), String(req.id));
+    const answer = () => void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+    if (length > DRAIN_LIMIT_BYTES) {
+      void reply.header('connection', 'close');
+      return answer();
+    }
+    req.raw.on('end', answer);
+    req.raw.on('error', answer);
+    req.raw.resume();
+  });
+
   fastify.addHook('onSend', async (req, reply, payload) => {
     void reply.header('x-request-id', req.id);
     if (reply.getHeader(REPLAY_HEADER) === 'true' && reply.statusCode < 300) void reply.status(200);
