@@ -3,14 +3,18 @@ import { type AppConfig, ConfigModule } from '@app/common';
 import { DbModule } from '@app/db';
 import { QueueModule } from '@app/queue';
 import { RedisModule } from '@app/redis';
+import { WebhooksModule } from '@app/webhooks';
+import { BackgroundLoops } from './background-loops.js';
+import { WebhookDeliveryProcessor } from './processors/webhook-delivery.processor.js';
 
-/** The worker: the same config and domain modules as the API, plus the queue processors. */
+/** The worker: the same config and domain modules as the API, plus the queue processors and loops. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DbModule, RedisModule, QueueModule.forRoot(config)],
+      imports: [ConfigModule.forRoot(config), DbModule, RedisModule, QueueModule.forRoot(config), WebhooksModule],
+      providers: [WebhookDeliveryProcessor, BackgroundLoops],
     };
   }
 }

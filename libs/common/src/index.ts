@@ -11,3 +11,4 @@ export * from './util/page.js';
 export * from './config/config-or-exit.js';
 export * from './config/shutdown.js';
 export * from './util/text.js';
+export * from './util/loop.js';

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 
+import type { WorkerOptions } from 'bullmq';
+
 const PROCESSOR_METADATA = 'bullmq:processor_metadata'; // @nestjs/bullmq's @Processor() key
+const WORKER_METADATA = 'bullmq:worker_metadata'; // its worker options, read when workers are registered
 
 /** What is wrong with a set of queues and the queue names of the processors found. */
 export function queueTopologyProblems(queues: readonly string[], processorQueues: readonly string[]): string[] {
@@ -27,13 +30,29 @@ export class QueueTopologyError extends Error {
 export class QueueTopology {
   constructor(private readonly discovery: DiscoveryService) {}
 
-  processorQueues(): string[] {
+  private processors(): Array<{ cls: object; queue: string }> {
     return this.discovery
       .getProviders()
       .map((w) => (w.metatype && !w.inject ? w.metatype : w.instance?.constructor) as object | undefined)
-      .map((cls) => (cls ? (Reflect.getMetadata(PROCESSOR_METADATA, cls) as { name?: string } | undefined) : undefined))
-      .filter((m): m is { name: string } => typeof m?.name === 'string')
-      .map((m) => m.name);
+      .flatMap((cls) => {
+        const meta = cls ? (Reflect.getMetadata(PROCESSOR_METADATA, cls) as { name?: string } | undefined) : undefined;
+        return cls && typeof meta?.name === 'string' ? [{ cls, queue: meta.name }] : [];
+      });
+  }
+
+  processorQueues(): string[] {
+    return this.processors().map((p) => p.queue);
+  }
+
+  /**
+   * Sets the BullMQ worker options of each queue's processor from the validated config. Must run
+   * before the workers are registered (they read these options then).
+   */
+  configureWorkers(options: (queue: string) => Partial<WorkerOptions>): void {
+    for (const { cls, queue } of this.processors()) {
+      const current = (Reflect.getMetadata(WORKER_METADATA, cls) as Partial<WorkerOptions> | undefined) ?? {};
+      Reflect.defineMetadata(WORKER_METADATA, { ...current, ...options(queue) }, cls);
+    }
   }
 
   /** Throws, naming each problem, unless every queue has exactly one processor. */

@@ -1,7 +1,8 @@
 import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
 import { isStorableText, MAX_MONEY } from '@app/common';
 
-function rule(name: string, message: string, test: (v: unknown) => boolean, options?: ValidationOptions): PropertyDecorator {
+/** A one-off validation rule with its message (`$property` is the field's name). */
+export function rule(name: string, message: string, test: (v: unknown) => boolean, options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
     registerDecorator({
       name,

@@ -16,6 +16,8 @@ export interface AppConfig {
   readonly bodyLimitBytes: number;
   readonly logLevel: LogLevel;
   readonly shutdownTimeoutMs: number;
+  /** BullMQ job lock: how long before a crashed worker's active jobs are handed to another worker. */
+  readonly queueLockMs: number;
   readonly webhook: {
     readonly allowPrivateNetworks: boolean;
     /** Delays between attempts; undefined means the built-in schedule. */
@@ -23,6 +25,10 @@ export interface AppConfig {
     readonly timeoutMs: number;
     /** 32-byte key that encrypts webhook secrets at rest. */
     readonly secretKey: Buffer;
+    /** deliveries in flight per worker process */
+    readonly concurrency: number;
+    /** how often the outbox relay looks for new events when idle */
+    readonly outboxPollMs: number;
   };
 }
 
@@ -143,11 +149,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    queueLockMs: r.int('QUEUE_LOCK_MS', 30_000, 1_000, 600_000),
     webhook: {
       allowPrivateNetworks: r.bool('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
       retryDelaysSeconds: r.intList('WEBHOOK_RETRY_DELAYS_SECONDS', 0, 7 * 24 * 3600),
       timeoutMs: r.int('WEBHOOK_TIMEOUT_MS', 10_000, 1, 120_000),
       secretKey: r.key32('WEBHOOK_SECRET_KEY', production ? undefined : DEV_WEBHOOK_SECRET_KEY),
+      concurrency: r.int('WEBHOOK_CONCURRENCY', 50, 1, 1000),
+      outboxPollMs: r.int('OUTBOX_POLL_MS', 200, 10, 60_000),
     },
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
