@@ -12,3 +12,4 @@ export * from './config/config-or-exit.js';
 export * from './config/shutdown.js';
 export * from './util/text.js';
 export * from './util/loop.js';
+export * from './util/semaphore.js';

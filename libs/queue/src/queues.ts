@@ -3,7 +3,7 @@
  * one processor. Jobs carry only ids; their handlers reload state from PostgreSQL and skip what is done.
  */
 export const QUEUES = {
-  /** one job per attempt of a webhook delivery: `{ deliveryId, attempt }`, job id `<deliveryId>-<attempt>` */
+  /** attempt N of some webhook deliveries: `{ deliveryIds, attempt }`, job id `<first deliveryId>-<attempt>` */
   webhookDelivery: 'webhook-delivery',
 } as const;
 

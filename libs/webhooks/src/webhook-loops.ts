@@ -52,7 +52,7 @@ export class WebhookLoops {
   async relayOnce(): Promise<boolean> {
     const { events, deliveries } = await this.repo.dispatchOutboxBatch(RELAY_BATCH, this.maxAttempts);
     if (deliveries.length > 0) {
-      await this.queue.addNew(deliveries.map((deliveryId) => ({ deliveryId, attempt: 1 }))).catch((err: unknown) =>
+      await this.queue.addFirstAttempts(deliveries).catch((err: unknown) =>
         this.logger.warn('could not queue new deliveries; the sweeper will', { count: deliveries.length, error: String(err) }),
       );
     }

@@ -3,13 +3,20 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
 import { QUEUES } from '@app/queue';
 
+/**
+ * Attempt `attempt` of each delivery: a batch of first attempts from the relay, or a single retry.
+ * Only ids: the handler reloads everything from PostgreSQL.
+ */
 export interface DeliveryJob {
-  deliveryId: string;
+  deliveryIds: string[];
   attempt: number;
 }
 
-/** One job per attempt, with a deterministic id: re-adding a job that is still there is a no-op. */
+/** Deterministic job ids (named after the first delivery): re-adding a job that is still there is a no-op. */
 export const deliveryJobId = (deliveryId: string, attempt: number): string => `${deliveryId}-${attempt}`;
+
+/** First attempts travel in batches of this size: one lease and one record statement per batch. */
+export const DELIVERY_BATCH = 25;
 
 const JOB_OPTIONS: JobsOptions = {
   // Retries here are for infrastructure errors (the database away); HTTP failures are retried by the
@@ -25,10 +32,26 @@ const JOB_OPTIONS: JobsOptions = {
 export class WebhookQueue {
   constructor(@InjectQueue(QUEUES.webhookDelivery) private readonly queue: Queue<DeliveryJob>) {}
 
-  /** Jobs for attempts that have never been queued (new deliveries): one round trip. */
-  async addNew(jobs: DeliveryJob[]): Promise<void> {
-    if (jobs.length === 0) return;
-    await this.queue.addBulk(jobs.map((data) => ({ name: 'deliver', data, opts: { ...JOB_OPTIONS, jobId: deliveryJobId(data.deliveryId, data.attempt) } })));
+  /** First attempts of new deliveries, in batches: one round trip. */
+  async addFirstAttempts(deliveryIds: string[]): Promise<void> {
+    const jobs = [];
+    for (let i = 0; i < deliveryIds.length; i += DELIVERY_BATCH) {
+      const batch = deliveryIds.slice(i, i + DELIVERY_BATCH);
+      jobs.push({ name: 'deliver', data: { deliveryIds: batch, attempt: 1 }, opts: { ...JOB_OPTIONS, jobId: deliveryJobId(batch[0], 1) } });
+    }
+    if (jobs.length > 0) await this.queue.addBulk(jobs);
+  }
+
+  /** Attempt `attempt` of each delivery after its own delay: one round trip. */
+  async addRetries(retries: Array<{ deliveryId: string; delayMs: number }>, attempt: number): Promise<void> {
+    if (retries.length === 0) return;
+    await this.queue.addBulk(
+      retries.map((r) => ({
+        name: 'deliver',
+        data: { deliveryIds: [r.deliveryId], attempt },
+        opts: { ...JOB_OPTIONS, jobId: deliveryJobId(r.deliveryId, attempt), delay: Math.max(0, r.delayMs) },
+      })),
+    );
   }
 
   /**
@@ -52,7 +75,7 @@ export class WebhookQueue {
       if (state !== 'completed') return false; // waiting, active, or delayed as wanted: it will run
       await existing.remove();
     }
-    await this.queue.add('deliver', { deliveryId, attempt }, { ...JOB_OPTIONS, jobId, delay: delayMs });
+    await this.queue.add('deliver', { deliveryIds: [deliveryId], attempt }, { ...JOB_OPTIONS, jobId, delay: delayMs });
     return true;
   }
 }

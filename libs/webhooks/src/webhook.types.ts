@@ -40,10 +40,9 @@ export interface Delivery {
 /** What the worker needs to send one attempt of a delivery. */
 export interface DeliveryWork {
   deliveryId: string;
-  status: DeliveryStatus;
-  attempts: number;
   maxAttempts: number;
   url: string;
+  endpointId: string;
   secretCiphertext: string;
   endpointDeleted: boolean;
   event: { id: string; type: string; tenantId: string; createdAt: Date; data: Record<string, unknown> };

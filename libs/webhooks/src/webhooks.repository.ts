@@ -149,15 +149,18 @@ export class WebhooksRepository {
     });
   }
 
-  /** @crossTenant the delivery worker loads what it needs to send one attempt, whoever's it is. */
-  async loadWork(deliveryId: string): Promise<DeliveryWork | null> {
+  /**
+   * @crossTenant the delivery worker takes the lease of attempt `attempt` of each delivery and loads
+   * what it needs to send them, in one statement: only one worker sends a given attempt at a time, a
+   * crashed worker's lease simply runs out, and a delivery left out has nothing to do (done, or leased).
+   */
+  async leaseWork(deliveryIds: string[], attempt: number, leaseMs: number): Promise<DeliveryWork[]> {
     const rows = await this.db.client.$queryRaw<
       {
         id: string;
-        status: DeliveryStatus;
-        attempts: number;
         max_attempts: number;
         url: string;
+        endpoint_id: string;
         secret_ciphertext: string;
         endpoint_deleted: boolean;
         event_id: string;
@@ -167,63 +170,57 @@ export class WebhooksRepository {
         data: Record<string, unknown>;
       }[]
     >`
-      SELECT d.id, d.status, d.attempts, d.max_attempts, e.url, e.secret_ciphertext, e.deleted_at IS NOT NULL AS endpoint_deleted,
-             o.id AS event_id, o.type AS event_type, o.tenant_id, o.created_at AS event_created_at, o.data
-        FROM webhook_deliveries d
-        JOIN webhook_endpoints e ON e.id = d.endpoint_id
-        JOIN outbox_events o ON o.id = d.event_id
-       WHERE d.id = ${deliveryId}`;
-    const r = rows[0];
-    if (!r) return null;
-    return {
+      UPDATE webhook_deliveries d
+         SET leased_until = now() + make_interval(secs => ${leaseMs / 1000}::float8), updated_at = now()
+        FROM webhook_endpoints e, outbox_events o
+       WHERE d.id = ANY(${deliveryIds}::text[]) AND d.status = 'pending' AND d.attempts = ${attempt - 1}
+         AND (d.leased_until IS NULL OR d.leased_until < now())
+         AND e.id = d.endpoint_id AND o.id = d.event_id
+      RETURNING d.id, d.max_attempts, e.url, e.id AS endpoint_id, e.secret_ciphertext, e.deleted_at IS NOT NULL AS endpoint_deleted,
+                o.id AS event_id, o.type AS event_type, o.tenant_id, o.created_at AS event_created_at, o.data`;
+    return rows.map((r) => ({
       deliveryId: r.id,
-      status: r.status,
-      attempts: r.attempts,
       maxAttempts: r.max_attempts,
       url: r.url,
+      endpointId: r.endpoint_id,
       secretCiphertext: r.secret_ciphertext,
       endpointDeleted: r.endpoint_deleted,
       event: { id: r.event_id, type: r.event_type, tenantId: r.tenant_id, createdAt: r.event_created_at, data: r.data },
-    };
+    }));
   }
 
   /**
-   * @crossTenant the delivery worker takes the lease of attempt `attempt`: only one worker sends a
-   * given attempt at a time, and a crashed worker's lease simply runs out.
+   * @crossTenant records attempts and the deliveries' new states in one statement, each once: a
+   * second record of the same attempt (a job that ran twice) changes nothing. Returns the ids recorded.
    */
-  async lease(deliveryId: string, attempt: number, leaseMs: number): Promise<boolean> {
-    const count = await this.db.client.$executeRaw`
-      UPDATE webhook_deliveries
-         SET leased_until = now() + make_interval(secs => ${leaseMs / 1000}::float8), updated_at = now()
-       WHERE id = ${deliveryId} AND status = 'pending' AND attempts = ${attempt - 1}
-         AND (leased_until IS NULL OR leased_until < now())`;
-    return count === 1;
-  }
-
-  /**
-   * @crossTenant records attempt `attempt` and the delivery's new state, once: a second record of the
-   * same attempt (a job that ran twice) changes nothing.
-   */
-  async recordAttempt(deliveryId: string, o: AttemptOutcome): Promise<boolean> {
-    return this.db.transaction(async () => {
-      const c = this.db.client;
-      const updated = await c.$executeRaw`
-        UPDATE webhook_deliveries
-           SET attempts = ${o.attempt}, status = ${o.status}, last_status_code = ${o.statusCode}, last_error = ${o.error},
-               next_attempt_at = ${o.nextAttemptAt}, leased_until = NULL, updated_at = now()
-         WHERE id = ${deliveryId} AND attempts = ${o.attempt - 1} AND status = 'pending'`;
-      if (updated !== 1) return false;
-      await c.$executeRaw`
-        INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error)
-        VALUES (${deliveryId}, ${o.attempt}, ${o.startedAt}, ${o.durationMs}, ${o.statusCode}, ${o.error})`;
-      return true;
-    });
+  async recordAttempts(outcomes: Array<AttemptOutcome & { deliveryId: string }>): Promise<Set<string>> {
+    if (outcomes.length === 0) return new Set();
+    const rows = await this.db.client.$queryRaw<{ delivery_id: string }[]>`
+      WITH o AS (
+        SELECT * FROM unnest(
+          ${outcomes.map((x) => x.deliveryId)}::text[], ${outcomes.map((x) => x.attempt)}::int[],
+          ${outcomes.map((x) => x.startedAt.toISOString())}::timestamptz[], ${outcomes.map((x) => x.durationMs)}::int[],
+          ${outcomes.map((x) => x.statusCode)}::int[], ${outcomes.map((x) => x.error)}::text[], ${outcomes.map((x) => x.status)}::text[],
+          ${outcomes.map((x) => x.nextAttemptAt?.toISOString() ?? null)}::timestamptz[]
+        ) AS o(id, attempt, started_at, duration_ms, status_code, error, status, next_attempt_at)
+      ), updated AS (
+        UPDATE webhook_deliveries d
+           SET attempts = o.attempt, status = o.status, last_status_code = o.status_code, last_error = o.error,
+               next_attempt_at = o.next_attempt_at, leased_until = NULL, updated_at = now()
+          FROM o
+         WHERE d.id = o.id AND d.attempts = o.attempt - 1 AND d.status = 'pending'
+        RETURNING d.id
+      )
+      INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error)
+      SELECT o.id, o.attempt, o.started_at, o.duration_ms, o.status_code, o.error FROM o JOIN updated u ON u.id = o.id
+      RETURNING delivery_id`;
+    return new Set(rows.map((r) => r.delivery_id));
   }
 
   /** @crossTenant gives up on a delivery whose endpoint was deleted. */
   async failForDeletedEndpoint(deliveryId: string): Promise<void> {
     await this.db.client.$executeRaw`
-      UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint deleted', next_attempt_at = NULL, updated_at = now()
+      UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint deleted', next_attempt_at = NULL, leased_until = NULL, updated_at = now()
        WHERE id = ${deliveryId} AND status = 'pending'`;
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { canonicalJson, requestHash } from './hash.js';
 import { hasPrefix, newId } from './ids.js';
+import { Semaphore } from './semaphore.js';
 import { unstorableTextPath } from './text.js';
 
 describe('newId', () => {
@@ -44,5 +45,33 @@ describe('unstorableTextPath', () => {
 
   it('accepts ordinary text, emoji (surrogate pairs) and non-strings', () => {
     expect(unstorableTextPath({ a: 'héllo 😀', n: 1, t: true, z: null, arr: [{ b: 'ok' }] })).toBeUndefined();
+  });
+});
+
+describe('Semaphore', () => {
+  it('never lets more than the limit run at once, and runs everything', async () => {
+    const s = new Semaphore(3);
+    let running = 0;
+    let peak = 0;
+    const done: number[] = [];
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        s.run(async () => {
+          running++;
+          peak = Math.max(peak, running);
+          await new Promise((r) => setTimeout(r, (i * 7) % 5));
+          running--;
+          done.push(i);
+        }),
+      ),
+    );
+    expect(peak).toBe(3);
+    expect(done.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('releases its slot when the task throws', async () => {
+    const s = new Semaphore(1);
+    await expect(s.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(s.run(async () => 'ok')).resolves.toBe('ok');
   });
 });
