@@ -1,0 +1,130 @@
+// Shared plumbing of the benchmarks: a fresh migrated database, the built apps as processes, and
+// cleanup. Run `npm run build` first (the bench:* scripts do).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const children = new Set();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+export function log(msg) {
+  process.stderr.write(`[bench] ${msg}\n`);
+}
+
+function dbUrl(name) {
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export async function freshEnvironment() {
+  const built = path.join(ROOT, 'dist', 'libs', 'db', 'src', 'migrate.js');
+  if (!existsSync(built)) throw new Error('run `npm run build` first');
+  const { migrate } = await import(pathToFileURL(built).href);
+  const name = `wowsino_bench_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  await migrate(dbUrl(name), path.join(ROOT, 'prisma', 'migrations'));
+  const prefix = `bench_${randomBytes(3).toString('hex')}`;
+  const env = {
+    NODE_ENV: 'production',
+    WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
+    DATABASE_URL: dbUrl(name),
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    PLATFORM_API_KEY: 'bench-platform-key-0123456789',
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+    LOG_LEVEL: 'info',
+    HOST: '127.0.0.1',
+    PORT: '0',
+  };
+  const pool = new pg.Pool({ connectionString: dbUrl(name), max: 4 });
+  return {
+    env,
+    pool,
+    async close() {
+      await pool.end();
+      const redis = new Redis(REDIS_URL);
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        if (keys.length) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+      redis.disconnect();
+      const c = new pg.Client({ connectionString: ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** Starts a node script and resolves once a stdout/stderr line matches `ready`, with that line. */
+export function startProcess(script, args, env, ready, nodeArgs = []) {
+  const proc = spawn(process.execPath, [...nodeArgs, script, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(proc);
+  proc.on('exit', () => children.delete(proc));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (c) => {
+      out += c.toString();
+      for (const line of out.split('\n')) {
+        if (ready.test(line)) {
+          proc.stdout.removeAllListeners('data');
+          proc.stderr.removeAllListeners('data');
+          proc.stdout.resume();
+          proc.stderr.resume();
+          return resolve({ proc, line });
+        }
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${out}`)));
+  });
+}
+
+export async function stop(proc) {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  await exited;
+}
+
+export async function startApi(env) {
+  const { proc, line } = await startProcess(path.join(ROOT, 'dist/apps/api/src/main.js'), [], env, /"api listening"/);
+  return { proc, url: `http://127.0.0.1:${JSON.parse(line).port}` };
+}
+
+export async function startWorker(env) {
+  // BENCH_PROFILE_DIR=<dir> writes a V8 CPU profile of the worker there (node --cpu-prof).
+  const args = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const { proc } = await startProcess(path.join(ROOT, 'dist/apps/worker/src/main.js'), [], env, /"worker started"/, args);
+  return proc;
+}
+
+export async function api(url, method, p, key, body) {
+  const res = await fetch(`${url}${p}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body && { 'content-type': 'application/json' }) },
+    body: body && JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => undefined);
+  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
