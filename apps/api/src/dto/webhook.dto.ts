@@ -3,12 +3,16 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional } from 'class-val
 import { EVENT_TYPES } from '@app/outbox';
 import { DELIVERY_STATUSES, type CreateEndpointInput, type DeliveryStatus } from '@app/webhooks';
 import { PageQueryDto } from './page.dto.js';
+import { isStorableText } from '@app/common';
 import { IsOptionalNonNull, IsText, rule } from './validators.js';
 
 const EVENT_CHOICES = [...EVENT_TYPES, '*'];
 
 function isWebhookUrl(v: unknown): boolean {
   if (typeof v !== 'string' || v.length > 2048) return false;
+  // The URL parser would quietly strip or encode whitespace and control characters while the
+  // original string is what is stored: refuse them instead, and insist on the usual //.
+  if (!/^https?:\/\//i.test(v) || /[\s\u0000-\u001f\u007f-\u009f]/.test(v) || !isStorableText(v)) return false;
   try {
     const u = new URL(v);
     return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && u.username === '' && u.password === '';
@@ -18,7 +22,7 @@ function isWebhookUrl(v: unknown): boolean {
 }
 
 export class CreateWebhookDto {
-  @ApiProperty({ example: 'https://hooks.example.com/wowsino', maxLength: 2048, description: 'http or https, no credentials in the URL' })
+  @ApiProperty({ example: 'https://hooks.example.com/wowsino', maxLength: 2048, description: 'http:// or https://, no credentials, whitespace or control characters' })
   @rule('isWebhookUrl', 'must be an http or https URL of at most 2048 characters, without credentials', isWebhookUrl)
   url!: string;
 
