@@ -11,6 +11,8 @@ export const EVENT_TYPES = [
   'jackpot.won',
   'tournament.finished',
   'campaign.execution_completed',
+  /** an `external` reward (cash or a physical prize the operator hands out): delivered only by webhook */
+  'reward.granted',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

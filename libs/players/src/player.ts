@@ -81,18 +81,9 @@ export function isExcluded(p: Pick<Player, 'selfExcluded' | 'excludedUntil'>, no
   return p.selfExcluded || (p.excludedUntil !== null && p.excludedUntil.getTime() > now.getTime());
 }
 
-export interface WalletEntryView {
-  id: string;
-  amount: number;
-  balance_after: number;
-  reason: string;
-  reference: string | null;
-  created_at: string;
-}
-
 export interface WalletView {
   currency: 'WINZ';
   balance: number;
-  entries: WalletEntryView[];
+  entries: Array<{ id: string; amount: number; balance_after: number; reason: string; reference: string | null; created_at: string }>;
   next_cursor: string | null;
 }

@@ -150,4 +150,40 @@ export class PlayersRepository {
     return toPlayer(row);
   }
 
+
+  /**
+   * A settled wager's stats: last_wager_at at the wager's own time (a replayed history lands when it
+   * happened); total_wagered counts wagers in the player's currency, which the first wager or deposit
+   * sets when the player has none.
+   */
+  async recordWager(tenantId: TenantId, id: string, bet: bigint, currency: string, settledAt: Date): Promise<void> {
+    await this.db.txClient.$executeRaw`
+      UPDATE players
+         SET currency = COALESCE(currency, ${currency}),
+             total_wagered = total_wagered + CASE WHEN COALESCE(currency, ${currency}) = ${currency} THEN ${bet} ELSE 0 END,
+             last_wager_at = GREATEST(last_wager_at, ${settledAt}),
+             updated_at = now()
+       WHERE id = ${id} AND tenant_id = ${tenantId}`;
+  }
+
+  /** A deposit's stats, at its own time. Returns whether it is the player's first deposit ever. */
+  async recordDeposit(tenantId: TenantId, id: string, amount: bigint, currency: string, occurredAt: Date): Promise<boolean> {
+    const rows = await this.db.txClient.$queryRaw<{ first: boolean }[]>`
+      UPDATE players
+         SET currency = COALESCE(currency, ${currency}),
+             deposit_count = deposit_count + 1,
+             total_deposited = total_deposited + CASE WHEN COALESCE(currency, ${currency}) = ${currency} THEN ${amount} ELSE 0 END,
+             first_deposit_at = LEAST(first_deposit_at, ${occurredAt}),
+             last_deposit_at = GREATEST(last_deposit_at, ${occurredAt}),
+             updated_at = now()
+       WHERE id = ${id} AND tenant_id = ${tenantId}
+      RETURNING deposit_count = 1 AS first`;
+    return rows[0]?.first ?? false;
+  }
+
+  async recordLogin(tenantId: TenantId, id: string, occurredAt: Date): Promise<void> {
+    await this.db.txClient.$executeRaw`
+      UPDATE players SET last_login_at = GREATEST(last_login_at, ${occurredAt}), updated_at = now()
+       WHERE id = ${id} AND tenant_id = ${tenantId}`;
+  }
 }

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, newId, Replayable, requestHash, type TenantId } from '@app/common';
+import { AppError, hasPrefix, newId, Replayable, requestHash, type TenantId } from '@app/common';
 import { DbService } from '@app/db';
 import { OutboxService } from '@app/outbox';
-import { type Player, type PlayerView, toPlayerView, type WalletView } from './player.js';
+import { type Player, type PlayerView, toPlayerView } from './player.js';
 import { type PlayerFields, type PlayerPatch, PlayersRepository } from './players.repository.js';
+
+/** How an event names its player: `player_id` (a plr_ id or an external_ref) or `external_ref`. */
+export type PlayerRef = { playerId: string } | { externalRef: string };
 
 export interface CreatePlayerInput {
   externalRef: string;
@@ -66,10 +69,33 @@ export class PlayersService {
     });
   }
 
-  /** The WINZ wallet. No reward can credit WINZ yet, so there are no ledger entries to list. */
-  async wallet(tenantId: TenantId, ref: string): Promise<WalletView> {
-    const player = await this.require(tenantId, ref);
-    return { currency: 'WINZ', balance: Number(player.winzBalance), entries: [], next_cursor: null };
+  /**
+   * The player an event names. An external_ref never seen before creates the player on the fly (so
+   * an event is never lost because the signup call came late), emitting player.created; the first
+   * POST /v1/players for it then fills it in and answers 201. An unknown plr_ id is 404.
+   */
+  async resolveForEvent(tenantId: TenantId, ref: PlayerRef, at: Date): Promise<Player> {
+    const given = 'playerId' in ref ? ref.playerId : ref.externalRef;
+    const found = await this.players.findByRef(tenantId, given);
+    if (found) return found;
+    if ('playerId' in ref && hasPrefix(given, 'plr')) throw AppError.notFound('player');
+    const player = this.newPlayer(tenantId, given, this.fieldsOf({ externalRef: given }, at), at);
+    const inserted = await this.players.insertIfAbsent(tenantId, player, { requestHash: null, response: null });
+    if (!inserted) return (await this.players.findByRef(tenantId, given))!;
+    await this.outbox.emit(tenantId, 'player.created', { ...toPlayerView(inserted) }, at);
+    return inserted;
+  }
+
+  recordWager(tenantId: TenantId, player: Player, bet: bigint, currency: string, settledAt: Date): Promise<void> {
+    return this.players.recordWager(tenantId, player.id, bet, currency, settledAt);
+  }
+
+  recordDeposit(tenantId: TenantId, player: Player, amount: bigint, currency: string, occurredAt: Date): Promise<boolean> {
+    return this.players.recordDeposit(tenantId, player.id, amount, currency, occurredAt);
+  }
+
+  recordLogin(tenantId: TenantId, player: Player, occurredAt: Date): Promise<void> {
+    return this.players.recordLogin(tenantId, player.id, occurredAt);
   }
 
   /** The player by `plr_` id or external_ref, or 404 (also for another tenant's player). */

@@ -18,6 +18,8 @@ export interface AppConfig {
   readonly shutdownTimeoutMs: number;
   /** BullMQ job lock: how long before a crashed worker's active jobs are handed to another worker. */
   readonly queueLockMs: number;
+  /** how often the worker looks for due deadlines (bonus expiries, cashback windows, …) */
+  readonly timersPollMs: number;
   readonly webhook: {
     readonly allowPrivateNetworks: boolean;
     /** Delays between attempts; undefined means the built-in schedule. */
@@ -150,6 +152,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     queueLockMs: r.int('QUEUE_LOCK_MS', 30_000, 1_000, 600_000),
+    timersPollMs: r.int('TIMERS_POLL_MS', 1_000, 50, 60_000),
     webhook: {
       allowPrivateNetworks: r.bool('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
       retryDelaysSeconds: r.intList('WEBHOOK_RETRY_DELAYS_SECONDS', 0, 7 * 24 * 3600),

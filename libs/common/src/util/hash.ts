@@ -10,6 +10,8 @@ export function canonicalJson(value: unknown): string {
 }
 
 function sortKeys(value: unknown): unknown {
+  // Money travels as bigint inside the service; its digits are its canonical form.
+  if (typeof value === 'bigint') return value.toString();
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
     const out: Record<string, unknown> = {};

@@ -29,6 +29,11 @@ describe('canonicalJson and requestHash', () => {
     expect(requestHash({ tags: ['a', 'b'] })).not.toBe(requestHash({ tags: ['b', 'a'] }));
   });
 
+  it('hashes bigint money by its digits', () => {
+    expect(canonicalJson({ amount: 12_000_000n })).toBe('{"amount":"12000000"}');
+    expect(requestHash({ amount: 5n })).not.toBe(requestHash({ amount: 6n }));
+  });
+
   it('treats an absent field as absent, and dates by their instant', () => {
     expect(requestHash({ a: 1, b: undefined })).toBe(requestHash({ a: 1 }));
     expect(requestHash({ at: new Date('2026-01-01T00:00:00Z') })).toBe(requestHash({ at: new Date('2026-01-01T01:00:00+01:00') }));

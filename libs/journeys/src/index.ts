@@ -1,0 +1,2 @@
+export * from './journeys.module.js';
+export * from './player-events.service.js';

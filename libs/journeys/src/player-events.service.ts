@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, newId, Replayable, requestHash, type TenantId } from '@app/common';
+import { DbService } from '@app/db';
+import { BonusEngine } from '@app/bonuses';
+import { type PlayerRef, PlayersService } from '@app/players';
+import { PlayerEventsRepository } from './player-events.repository.js';
+
+export const DEPOSIT_TRIGGERS = ['deposit', 'first_deposit'] as const;
+
+export interface PlayerEventInput {
+  player: PlayerRef;
+  trigger: string;
+  /** exactly one of the two keys */
+  eventId?: string;
+  sourceWagerId?: string;
+  amount?: bigint;
+  currency?: string;
+  occurredAt?: Date;
+  properties?: Record<string, unknown>;
+}
+
+export interface JourneyProgress {
+  journey_id: string;
+  step_index: number;
+  step_completed: boolean;
+  journey_completed: boolean;
+}
+
+export interface PlayerEventResponse {
+  event_id: string;
+  progressed: JourneyProgress[];
+}
+
+/**
+ * POST /v1/journeys/event, idempotent on event_id (or source_wager_id for a wager) per tenant. A
+ * deposit (`deposit` or `first_deposit`) updates the player's deposit stats at the event's own time
+ * and activates a qualifying offered deposit bonus; a `login` moves last_login_at.
+ */
+@Injectable()
+export class PlayerEventsService {
+  constructor(
+    private readonly db: DbService,
+    private readonly repo: PlayerEventsRepository,
+    private readonly players: PlayersService,
+    private readonly bonuses: BonusEngine,
+  ) {}
+
+  async record(tenantId: TenantId, input: PlayerEventInput): Promise<Replayable<PlayerEventResponse>> {
+    const isDeposit = (DEPOSIT_TRIGGERS as readonly string[]).includes(input.trigger);
+    if (isDeposit && (input.amount === undefined || input.currency === undefined)) {
+      throw AppError.validation([
+        ...(input.amount === undefined ? [{ field: 'amount', issue: `is required for ${input.trigger} events` }] : []),
+        ...(input.currency === undefined ? [{ field: 'currency', issue: `is required for ${input.trigger} events` }] : []),
+      ]);
+    }
+    const eventKey = input.eventId !== undefined ? `e:${input.eventId}` : `w:${input.sourceWagerId}`;
+    const hash = requestHash(input);
+    return this.db.transaction(async () => {
+      const earlier = await this.repo.findByKey(tenantId, eventKey);
+      if (earlier) return replayOf(earlier, hash, input);
+      const now = new Date();
+      const occurredAt = input.occurredAt ?? now;
+      const player = await this.players.resolveForEvent(tenantId, input.player, now);
+      const id = newId('jev', now.getTime());
+      const claimed = await this.repo.insert(tenantId, {
+        id,
+        eventKey,
+        playerId: player.id,
+        trigger: input.trigger,
+        amount: input.amount ?? null,
+        currency: input.currency ?? null,
+        occurredAt,
+        properties: input.properties ?? null,
+        requestHash: hash,
+        createdAt: now,
+      });
+      if (!claimed) return replayOf((await this.repo.findByKey(tenantId, eventKey))!, hash, input);
+
+      if (isDeposit) {
+        await this.players.recordDeposit(tenantId, player, input.amount!, input.currency!, occurredAt);
+        await this.bonuses.onDeposit(tenantId, player, { amount: input.amount!, currency: input.currency!, occurredAt }, now);
+      } else if (input.trigger === 'login') {
+        await this.players.recordLogin(tenantId, player, occurredAt);
+      }
+      // Journeys arrive with their own issue: they will progress here.
+      const response: PlayerEventResponse = { event_id: input.eventId ?? input.sourceWagerId!, progressed: [] };
+      await this.repo.setResponse(tenantId, id, response);
+      return Replayable.first(response);
+    });
+  }
+}
+
+function replayOf(earlier: { requestHash: string; response: unknown }, hash: string, input: PlayerEventInput): Replayable<PlayerEventResponse> {
+  if (earlier.requestHash !== hash || earlier.response === null) throw AppError.idempotencyKeyReused(input.eventId !== undefined ? 'event_id' : 'source_wager_id');
+  return Replayable.replay(earlier.response as PlayerEventResponse);
+}

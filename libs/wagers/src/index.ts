@@ -1,0 +1,2 @@
+export * from './wagers.module.js';
+export * from './wagers.service.js';

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { BonusesModule } from '@app/bonuses';
+import { PlayersModule } from '@app/players';
+import { WagersRepository } from './wagers.repository.js';
+import { WagersService } from './wagers.service.js';
+
+@Module({ imports: [PlayersModule, BonusesModule], providers: [WagersRepository, WagersService], exports: [WagersService] })
+export class WagersModule {}

@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, moneyToNumber, newId, type PageRequest, Replayable, requestHash, type TenantId, toPage } from '@app/common';
+import { DbService } from '@app/db';
+import { OutboxService } from '@app/outbox';
+import { type Player, PlayersService, type WalletView } from '@app/players';
+import { LedgerRepository } from './ledger.repository.js';
+import { type LedgerEntryView, TENANT_ACCOUNTS, WINZ, type WalletOperationInput, type WalletOperationView } from './wallet.types.js';
+
+/**
+ * The WINZ wallet: an append-only double-entry ledger. Every player credit has a counter-entry on a
+ * tenant account, so each currency sums to zero; PostgreSQL moves the balance with each entry and never
+ * lets it go below zero, so the balance always equals the sum of the player's entries.
+ */
+@Injectable()
+export class WalletService {
+  constructor(
+    private readonly db: DbService,
+    private readonly ledger: LedgerRepository,
+    private readonly players: PlayersService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async view(tenantId: TenantId, ref: string, page: PageRequest): Promise<WalletView> {
+    const player = await this.players.require(tenantId, ref);
+    const entries = toPage(await this.ledger.playerEntries(tenantId, player.id, page), page.limit, (e) => e.id, (e) => e);
+    return { currency: WINZ, balance: moneyToNumber(player.winzBalance), entries: entries.data, next_cursor: entries.next_cursor };
+  }
+
+  /** POST /v1/players/:player/wallet/credits — idempotent on idempotency_key; emits winz.credited. */
+  credit(tenantId: TenantId, ref: string, input: WalletOperationInput): Promise<Replayable<WalletOperationView>> {
+    return this.operation(tenantId, ref, 'credit', input);
+  }
+
+  /** POST /v1/players/:player/wallet/debits — idempotent; 422 insufficient_funds beyond the balance. */
+  debit(tenantId: TenantId, ref: string, input: WalletOperationInput): Promise<Replayable<WalletOperationView>> {
+    return this.operation(tenantId, ref, 'debit', input);
+  }
+
+  /**
+   * A WINZ reward, inside the caller's transaction (the reward service's grant key makes it happen
+   * once). Emits winz.credited.
+   */
+  async creditReward(tenantId: TenantId, player: Player, amount: bigint, reference: string, at: Date): Promise<WalletOperationView> {
+    const txnId = newId('led', at.getTime());
+    if (!(await this.ledger.claimTransaction(tenantId, { id: txnId, kind: 'reward', playerId: player.id, idempotencyKey: null, requestHash: null }, at))) {
+      throw new Error('a ledger transaction without a key cannot conflict');
+    }
+    return this.post(tenantId, player, txnId, 'credit', amount, 'reward', reference, at);
+  }
+
+  private async operation(tenantId: TenantId, ref: string, kind: 'credit' | 'debit', input: WalletOperationInput): Promise<Replayable<WalletOperationView>> {
+    const hash = requestHash({ player: ref, kind, ...input });
+    return this.db.transaction(async () => {
+      const player = await this.players.require(tenantId, ref);
+      const at = new Date();
+      const txnId = newId('led', at.getTime());
+      const claimed = await this.ledger.claimTransaction(
+        tenantId,
+        { id: txnId, kind, playerId: player.id, idempotencyKey: input.idempotencyKey, requestHash: hash },
+        at,
+      );
+      if (!claimed) {
+        const existing = await this.ledger.findByKey(tenantId, input.idempotencyKey);
+        if (!existing || existing.requestHash !== hash || existing.response === null) throw AppError.idempotencyKeyReused('idempotency_key');
+        return Replayable.replay(existing.response as WalletOperationView);
+      }
+      if (kind === 'debit') {
+        const balance = await this.ledger.lockBalance(tenantId, player.id);
+        if (balance < input.amount) {
+          // Refused, so the whole transaction (and the key's claim) rolls back: the key stays free.
+          throw AppError.rule('insufficient_funds', `the WINZ balance (${balance}) is below ${input.amount}`, [
+            { field: 'amount', issue: 'exceeds the balance', balance: moneyToNumber(balance) },
+          ]);
+        }
+      }
+      const view = await this.post(tenantId, player, txnId, kind, input.amount, input.reason ?? kind, input.reference ?? null, at);
+      await this.ledger.setResponse(tenantId, txnId, view);
+      return Replayable.first(view);
+    });
+  }
+
+  private async post(
+    tenantId: TenantId,
+    player: Player,
+    txnId: string,
+    kind: 'credit' | 'debit',
+    amount: bigint,
+    reason: string,
+    reference: string | null,
+    at: Date,
+  ): Promise<WalletOperationView> {
+    const signed = kind === 'credit' ? amount : -amount;
+    const [entry] = await this.ledger.append(
+      tenantId,
+      txnId,
+      [
+        { id: newId('led', at.getTime()), account: 'player', playerId: player.id, currency: WINZ, amount: signed, reason, reference },
+        {
+          id: newId('led', at.getTime()),
+          account: kind === 'credit' ? TENANT_ACCOUNTS.issued : TENANT_ACCOUNTS.redeemed,
+          playerId: null,
+          currency: WINZ,
+          amount: -signed,
+          reason,
+          reference,
+        },
+      ],
+      at,
+    );
+    const view: WalletOperationView = { transaction_id: txnId, player_id: player.id, entry, balance: entry.balance_after };
+    if (kind === 'credit') await this.outbox.emit(tenantId, 'winz.credited', { ...creditedEvent(player, entry, txnId) }, at);
+    return view;
+  }
+}
+
+function creditedEvent(player: Player, entry: LedgerEntryView, txnId: string) {
+  return {
+    player_id: player.id,
+    external_ref: player.externalRef,
+    currency: WINZ,
+    amount: entry.amount,
+    balance_after: entry.balance_after,
+    reason: entry.reason,
+    reference: entry.reference,
+    transaction_id: txnId,
+    entry_id: entry.id,
+  };
+}
