@@ -111,6 +111,19 @@ describe('OpenAPI', () => {
         'GET /v1/players/{player}',
         'PATCH /v1/players/{player}',
         'GET /v1/players/{player}/wallet',
+        'POST /v1/players/{player}/wallet/credits',
+        'POST /v1/players/{player}/wallet/debits',
+        'POST /v1/players/{player}/bonuses',
+        'GET /v1/players/{player}/bonuses',
+        'POST /v1/players/{player}/bonuses/{bonus_id}/cancel',
+        'POST /v1/players/{player}/bonuses/{bonus_id}/forfeit',
+        'POST /v1/players/{player}/rewards',
+        'POST /v1/bonus-templates',
+        'GET /v1/bonus-templates',
+        'GET /v1/bonus-templates/{id}',
+        'DELETE /v1/bonus-templates/{id}',
+        'POST /v1/wagers',
+        'POST /v1/journeys/event',
         'POST /v1/webhooks',
         'GET /v1/webhooks',
         'DELETE /v1/webhooks/{id}',
@@ -123,7 +136,7 @@ describe('OpenAPI', () => {
       expect({ route, has500: op.responses['500']?.content?.['application/json']?.schema?.$ref }).toEqual({ route, has500: errorRef });
       const success = Object.keys(op.responses).filter((s) => s.startsWith('2'));
       expect({ route, success: success.length > 0 }).toEqual({ route, success: true });
-      if ((route.startsWith('POST') || route.startsWith('PATCH')) && !route.endsWith('/retry')) {
+      if ((route.startsWith('POST') || route.startsWith('PATCH')) && !/\/(retry|cancel|forfeit)$/.test(route)) {
         expect({ route, has400: op.responses['400']?.content?.['application/json']?.schema?.$ref }).toEqual({ route, has400: errorRef });
         expect({ route, body: Boolean(op.requestBody) }).toEqual({ route, body: true });
       }

@@ -2,15 +2,25 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { type AppConfig, ConfigModule } from '@app/common';
 import { DbModule } from '@app/db';
+import { BonusesModule } from '@app/bonuses';
+import { JourneysModule } from '@app/journeys';
 import { PlayersModule } from '@app/players';
 import { QueueModule } from '@app/queue';
 import { RedisModule } from '@app/redis';
+import { RewardsModule } from '@app/rewards';
 import { TenantsModule } from '@app/tenants';
+import { WagersModule } from '@app/wagers';
+import { WalletModule } from '@app/wallet';
 import { WebhooksModule } from '@app/webhooks';
 import { AuthGuard } from './auth/auth.guard.js';
 import { HealthController } from './controllers/health.controller.js';
 import { PlatformController } from './controllers/platform.controller.js';
+import { BonusTemplatesController } from './controllers/bonus-templates.controller.js';
+import { IntakeController } from './controllers/intake.controller.js';
+import { PlayerBonusesController } from './controllers/player-bonuses.controller.js';
+import { PlayerRewardsController } from './controllers/player-rewards.controller.js';
 import { PlayersController } from './controllers/players.controller.js';
+import { WalletController } from './controllers/wallet.controller.js';
 import { WebhooksController } from './controllers/webhooks.controller.js';
 import { ReadinessService } from './health/readiness.service.js';
 import { AllExceptionsFilter } from './http/exception.filter.js';
@@ -23,8 +33,31 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [ConfigModule.forRoot(config), DbModule, RedisModule, QueueModule.forRoot(config), TenantsModule, PlayersModule, WebhooksModule],
-      controllers: [HealthController, PlatformController, PlayersController, WebhooksController],
+      imports: [
+        ConfigModule.forRoot(config),
+        DbModule,
+        RedisModule,
+        QueueModule.forRoot(config),
+        TenantsModule,
+        PlayersModule,
+        WebhooksModule,
+        WalletModule,
+        BonusesModule,
+        RewardsModule,
+        WagersModule,
+        JourneysModule,
+      ],
+      controllers: [
+        HealthController,
+        PlatformController,
+        PlayersController,
+        WalletController,
+        PlayerBonusesController,
+        PlayerRewardsController,
+        BonusTemplatesController,
+        IntakeController,
+        WebhooksController,
+      ],
       providers: [
         ReadinessService,
         { provide: APP_GUARD, useClass: AuthGuard },

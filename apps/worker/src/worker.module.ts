@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type AppConfig, ConfigModule } from '@app/common';
+import { BonusesModule } from '@app/bonuses';
 import { DbModule } from '@app/db';
 import { QueueModule } from '@app/queue';
 import { RedisModule } from '@app/redis';
@@ -13,7 +14,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DbModule, RedisModule, QueueModule.forRoot(config), WebhooksModule],
+      imports: [ConfigModule.forRoot(config), DbModule, RedisModule, QueueModule.forRoot(config), WebhooksModule, BonusesModule],
       providers: [WebhookDeliveryProcessor, BackgroundLoops],
     };
   }

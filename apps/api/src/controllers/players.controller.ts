@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Replayable, TenantId } from '@app/common';
-import { PlayersService, type PlayerView, type WalletView } from '@app/players';
+import { PlayersService, type PlayerView } from '@app/players';
 import { Access, CurrentTenant } from '../auth/auth.decorators.js';
-import { CreatePlayerDto, PlayerDto, UpdatePlayerDto, WalletDto } from '../dto/player.dto.js';
+import { CreatePlayerDto, PlayerDto, UpdatePlayerDto } from '../dto/player.dto.js';
 import { ApiBodyErrors, ApiErrors } from '../http/api-errors.decorator.js';
 
-const PLAYER_PARAM = { name: 'player', description: 'the WOWsino id (plr_…) or the operator\'s external_ref' };
+export const PLAYER_PARAM = { name: 'player', description: 'the WOWsino id (plr_…) or the operator\'s external_ref' };
 
 @ApiTags('players')
 @Access('server')
@@ -47,14 +47,5 @@ export class PlayersController {
   @ApiBodyErrors(404)
   update(@CurrentTenant() tenant: TenantId, @Param('player') player: string, @Body() dto: UpdatePlayerDto): Promise<PlayerView> {
     return this.players.update(tenant, player, dto.toPatch());
-  }
-
-  @Get(':player/wallet')
-  @ApiOperation({ summary: "The player's WINZ wallet: balance and ledger entries, newest first" })
-  @ApiParam(PLAYER_PARAM)
-  @ApiOkResponse({ type: WalletDto })
-  @ApiErrors(404)
-  wallet(@CurrentTenant() tenant: TenantId, @Param('player') player: string): Promise<WalletView> {
-    return this.players.wallet(tenant, player);
   }
 }

@@ -140,19 +140,3 @@ export class PlayerDto {
   @ApiProperty({ description: 'WINZ millis' }) winz_balance!: number;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
 }
-
-export class WalletEntryDto {
-  @ApiProperty() id!: string;
-  @ApiProperty({ description: 'signed WINZ millis' }) amount!: number;
-  @ApiProperty({ description: 'WINZ millis' }) balance_after!: number;
-  @ApiProperty() reason!: string;
-  @ApiProperty({ nullable: true, type: String }) reference!: string | null;
-  @ApiProperty({ format: 'date-time' }) created_at!: string;
-}
-
-export class WalletDto {
-  @ApiProperty({ example: 'WINZ' }) currency!: 'WINZ';
-  @ApiProperty({ description: 'WINZ millis' }) balance!: number;
-  @ApiProperty({ type: [WalletEntryDto] }) entries!: WalletEntryDto[];
-  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
-}

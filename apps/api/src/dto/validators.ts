@@ -1,5 +1,5 @@
 import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
-import { isStorableText, MAX_MONEY } from '@app/common';
+import { AppError, isStorableText, MAX_MONEY } from '@app/common';
 
 /** A one-off validation rule with its message (`$property` is the field's name). */
 export function rule(name: string, message: string, test: (v: unknown) => boolean, options?: ValidationOptions): PropertyDecorator {
@@ -94,3 +94,26 @@ export const IsAttributes = (options?: ValidationOptions): PropertyDecorator =>
 /** Optional, but when present must not be null (null is an ill-typed value, not "absent"). */
 export const IsOptionalNonNull = (): PropertyDecorator => (target: object, key: string | symbol) =>
   ValidateIf((o: Record<string | symbol, unknown>) => o[key] !== undefined)(target, key as string);
+
+/** A JSON number in [min, max] (or (min, max] with exclusiveMin) with at most `places` decimals. */
+export const IsDecimal = (min: number, max: number, places: number, options?: ValidationOptions & { exclusiveMin?: boolean }): PropertyDecorator =>
+  rule(
+    'isDecimal',
+    `must be a number ${options?.exclusiveMin ? 'above' : 'of at least'} ${min} and at most ${max}, with at most ${places} decimals`,
+    (v) =>
+      typeof v === 'number' &&
+      Number.isFinite(v) &&
+      (options?.exclusiveMin ? v > min : v >= min) &&
+      v <= max &&
+      (String(v).split('.')[1] ?? '').length <= places &&
+      !/e/i.test(String(v)),
+    options,
+  );
+
+/** Exactly one of these fields present: otherwise a 400 naming them. */
+export function exactlyOneOf(dto: object, fields: string[]): void {
+  const given = fields.filter((f) => (dto as Record<string, unknown>)[f] !== undefined);
+  if (given.length === 1) return;
+  const issue = given.length === 0 ? `one of ${fields.join(', ')} is required` : `give only one of ${fields.join(', ')}`;
+  throw AppError.validation(fields.map((field) => ({ field, issue })));
+}
