@@ -31,7 +31,8 @@ export class DbService implements OnModuleDestroy {
     const adapter = new PrismaPg({
       connectionString: config.databaseUrl,
       max: config.databasePoolSize,
-      connectionTimeoutMillis: 5_000,
+      // Under a burst, queue for a connection rather than fail: a request waits up to this long.
+      connectionTimeoutMillis: 30_000,
       idleTimeoutMillis: 30_000,
     });
     this.prisma = new PrismaClient({ adapter });
@@ -59,8 +60,8 @@ export class DbService implements OnModuleDestroy {
       try {
         return await this.prisma.$transaction((tx) => this.scope.run(tx, fn), {
           isolationLevel: options.isolationLevel ?? Prisma.TransactionIsolationLevel.ReadCommitted,
-          timeout: options.timeoutMs ?? 15_000,
-          maxWait: 10_000,
+          timeout: options.timeoutMs ?? 30_000,
+          maxWait: 30_000,
         });
       } catch (err) {
         if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
