@@ -184,7 +184,7 @@ export class BonusesRepository {
     const locked = await this.db.txClient.$queryRaw<{ id: string }[]>`
       SELECT id FROM bonus_grants
        WHERE tenant_id = ${tenantId} AND player_id = ${playerId} AND status IN ('offered', 'active')
-       ORDER BY id FOR UPDATE`;
+       ORDER BY id FOR NO KEY UPDATE`;
     if (locked.length === 0) return [];
     const rows = await this.db.txClient.bonusGrant.findMany({
       where: { id: { in: locked.map((l) => l.id) }, tenantId },

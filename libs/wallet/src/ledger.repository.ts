@@ -68,10 +68,14 @@ export class LedgerRepository {
     await this.db.txClient.ledgerTransaction.update({ where: { id: txnId, tenantId }, data: { response } });
   }
 
-  /** Locks the player's row for the rest of the transaction and returns the balance. */
+  /**
+   * Locks the player's row for the rest of the transaction and returns the balance. FOR NO KEY
+   * UPDATE serialises debits without conflicting with the KEY SHARE locks that inserts referencing
+   * the player take (FOR UPDATE would deadlock concurrent debits).
+   */
   async lockBalance(tenantId: TenantId, playerId: string): Promise<bigint> {
     const rows = await this.db.txClient.$queryRaw<{ winz_balance: bigint }[]>`
-      SELECT winz_balance FROM players WHERE id = ${playerId} AND tenant_id = ${tenantId} FOR UPDATE`;
+      SELECT winz_balance FROM players WHERE id = ${playerId} AND tenant_id = ${tenantId} FOR NO KEY UPDATE`;
     if (rows.length === 0) throw new Error(`player ${playerId} not found`);
     return rows[0].winz_balance;
   }

@@ -7,30 +7,38 @@ export type IdPrefix =
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lowercase
 
+const RANDOM_MAX = (1n << 80n) - 1n;
+let lastTime = 0;
+let lastRandom = 0n;
+
 /**
  * `<prefix>_` + 26 base32 characters: 48 bits of millisecond time then 80 random bits, so ids sort by
- * creation time (cursor pagination) and never collide across processes.
+ * creation time (cursor pagination) and never collide across processes. Within one process they are
+ * strictly increasing (as ULIDs are): in the same millisecond, the random part counts up.
  */
 export function newId(prefix: IdPrefix, now = Date.now()): string {
+  let time = Math.max(now, lastTime);
+  let random: bigint;
+  if (time === lastTime && lastRandom < RANDOM_MAX) {
+    random = lastRandom + 1n;
+  } else {
+    if (time === lastTime) time += 1;
+    random = BigInt(`0x${randomBytes(10).toString('hex')}`) >> 1n; // leave room to count up
+  }
+  lastTime = time;
+  lastRandom = random;
   let out = '';
-  let t = now;
+  let t = time;
   for (let i = 0; i < 10; i++) {
     out = ALPHABET[t % 32] + out;
     t = Math.floor(t / 32);
   }
-  const rnd = randomBytes(10);
-  let acc = 0;
-  let bits = 0;
-  for (const byte of rnd) {
-    acc = (acc << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out += ALPHABET[(acc >> bits) & 31];
-    }
-    acc &= (1 << bits) - 1;
+  let r = '';
+  for (let i = 0; i < 16; i++) {
+    r = ALPHABET[Number(random & 31n)] + r;
+    random >>= 5n;
   }
-  return `${prefix}_${out}`;
+  return `${prefix}_${out}${r}`;
 }
 
 export function hasPrefix(id: string, prefix: IdPrefix): boolean {
