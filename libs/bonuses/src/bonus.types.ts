@@ -1,4 +1,4 @@
-import { moneyToNumber } from '@app/common';
+import { moneyToNumber, totalToNumber } from '@app/common';
 import { type BonusKind, toDecimal4, type WageringBase } from './bonus-math.js';
 
 export type GrantStatus = 'offered' | 'active' | 'completed' | 'expired' | 'forfeited' | 'cancelled';
@@ -130,9 +130,9 @@ export const toGrantView = (g: BonusGrant): GrantView => ({
   amount: num(g.amount),
   deposit_amount: num(g.depositAmount),
   wagering_required: num(g.wageringRequired),
-  wagering_progress: Number(toDecimal4(g.wageringProgress)),
+  wagering_progress: Math.min(Number(toDecimal4(g.wageringProgress)), Number.MAX_SAFE_INTEGER),
   max_bet_violations: g.maxBetViolations,
-  cashback_net_loss: g.kind === 'cashback' ? moneyToNumber(g.cashbackNetLoss) : null,
+  cashback_net_loss: g.kind === 'cashback' ? totalToNumber(g.cashbackNetLoss) : null,
   window_ends_at: iso(g.windowEndsAt),
   expires_at: iso(g.expiresAt),
   activated_at: iso(g.activatedAt),

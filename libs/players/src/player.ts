@@ -1,4 +1,4 @@
-import { moneyToNumber, type TenantId } from '@app/common';
+import { moneyToNumber, type TenantId, totalToNumber } from '@app/common';
 
 export interface Player {
   id: string;
@@ -68,8 +68,8 @@ export function toPlayerView(p: Player): PlayerView {
       last_wager_at: iso(p.lastWagerAt),
       last_login_at: iso(p.lastLoginAt),
       deposit_count: p.depositCount,
-      total_deposited: moneyToNumber(p.totalDeposited),
-      total_wagered: moneyToNumber(p.totalWagered),
+      total_deposited: totalToNumber(p.totalDeposited),
+      total_wagered: totalToNumber(p.totalWagered),
     },
     winz_balance: moneyToNumber(p.winzBalance),
     created_at: p.createdAt.toISOString(),

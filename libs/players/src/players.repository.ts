@@ -160,7 +160,7 @@ export class PlayersRepository {
     await this.db.txClient.$executeRaw`
       UPDATE players
          SET currency = COALESCE(currency, ${currency}),
-             total_wagered = total_wagered + CASE WHEN COALESCE(currency, ${currency}) = ${currency} THEN ${bet} ELSE 0 END,
+             total_wagered = total_wagered + CASE WHEN COALESCE(currency, ${currency}) = ${currency} THEN ${bet}::bigint ELSE 0::bigint END,
              last_wager_at = GREATEST(last_wager_at, ${settledAt}),
              updated_at = now()
        WHERE id = ${id} AND tenant_id = ${tenantId}`;
@@ -172,7 +172,7 @@ export class PlayersRepository {
       UPDATE players
          SET currency = COALESCE(currency, ${currency}),
              deposit_count = deposit_count + 1,
-             total_deposited = total_deposited + CASE WHEN COALESCE(currency, ${currency}) = ${currency} THEN ${amount} ELSE 0 END,
+             total_deposited = total_deposited + CASE WHEN COALESCE(currency, ${currency}) = ${currency} THEN ${amount}::bigint ELSE 0::bigint END,
              first_deposit_at = LEAST(first_deposit_at, ${occurredAt}),
              last_deposit_at = GREATEST(last_deposit_at, ${occurredAt}),
              updated_at = now()

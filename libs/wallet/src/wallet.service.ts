@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, moneyToNumber, newId, type PageRequest, Replayable, requestHash, type TenantId, toPage } from '@app/common';
+import { AppError, MAX_MONEY, moneyToNumber, newId, type PageRequest, Replayable, requestHash, type TenantId, toPage } from '@app/common';
 import { DbService } from '@app/db';
 import { OutboxService } from '@app/outbox';
 import { type Player, PlayersService, type WalletView } from '@app/players';
@@ -42,6 +42,7 @@ export class WalletService {
    */
   async creditReward(tenantId: TenantId, player: Player, amount: bigint, reference: string, at: Date): Promise<WalletOperationView> {
     const txnId = newId('led', at.getTime());
+    assertRoom(await this.ledger.lockBalance(tenantId, player.id), amount);
     if (!(await this.ledger.claimTransaction(tenantId, { id: txnId, kind: 'reward', playerId: player.id, idempotencyKey: null, requestHash: null }, at))) {
       throw new Error('a ledger transaction without a key cannot conflict');
     }
@@ -64,8 +65,9 @@ export class WalletService {
         if (!existing || existing.requestHash !== hash || existing.response === null) throw AppError.idempotencyKeyReused('idempotency_key');
         return Replayable.replay(existing.response as WalletOperationView);
       }
+      const balance = await this.ledger.lockBalance(tenantId, player.id);
+      if (kind === 'credit') assertRoom(balance, input.amount);
       if (kind === 'debit') {
-        const balance = await this.ledger.lockBalance(tenantId, player.id);
         if (balance < input.amount) {
           // Refused, so the whole transaction (and the key's claim) rolls back: the key stays free.
           throw AppError.rule('insufficient_funds', `the WINZ balance (${balance}) is below ${input.amount}`, [
@@ -110,6 +112,15 @@ export class WalletService {
     const view: WalletOperationView = { transaction_id: txnId, player_id: player.id, entry, balance: entry.balance_after };
     if (kind === 'credit') await this.outbox.emit(tenantId, 'winz.credited', { ...creditedEvent(player, entry, txnId) }, at);
     return view;
+  }
+}
+
+/** A balance stays a number every client reads exactly: at most 2^53 − 1 millis. */
+function assertRoom(balance: bigint, amount: bigint): void {
+  if (balance + amount > BigInt(MAX_MONEY)) {
+    throw AppError.rule('balance_limit', `the WINZ balance cannot exceed ${MAX_MONEY} millis`, [
+      { field: 'amount', issue: 'would take the balance past the limit', balance: moneyToNumber(balance) },
+    ]);
   }
 }
 

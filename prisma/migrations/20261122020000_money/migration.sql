@@ -73,6 +73,9 @@ END $$;
 CREATE TRIGGER ledger_entries_apply BEFORE INSERT ON "ledger_entries"
   FOR EACH ROW EXECUTE FUNCTION ledger_entries_apply_to_player();
 
+-- A balance every client can read exactly: at most 2^53 - 1 millis.
+ALTER TABLE "players" ADD CONSTRAINT "players_winz_balance_max_check" CHECK ("winz_balance" <= 9007199254740991);
+
 -- Only the ledger moves a balance: balance = sum of the player's entries, always.
 CREATE FUNCTION players_balance_only_by_ledger() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
