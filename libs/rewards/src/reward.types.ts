@@ -28,3 +28,9 @@ export interface GrantOutcome {
   /** false: the key was granted before, nothing happened now */
   created: boolean;
 }
+
+/**
+ * Grant keys the service makes itself (a tournament rank, a journey cycle, a campaign execution, a
+ * lootbox prize, a jackpot win) start with one of these; an operator's own grant keys may not.
+ */
+export const RESERVED_GRANT_KEY = /^(tournament|journey|campaign|lootbox|jackpot):/;

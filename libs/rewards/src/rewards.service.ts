@@ -49,11 +49,11 @@ export class RewardsService {
   }
 
   /**
-   * POST /v1/players/:player/rewards: an operator's direct grant, idempotent on its grant_key. The
-   * same key for another player or reward is idempotency_key_reused.
+   * POST /v1/players/:player/rewards: an operator's direct grant, idempotent on its grant_key (which
+   * may not use a prefix the service reserves for its own grants). The same key for another player or
+   * reward is idempotency_key_reused.
    */
-  async grantDirect(tenantId: TenantId, ref: string, reward: Reward, key: string): Promise<Replayable<RewardGrantView>> {
-    const grantKey = `api:${key}`;
+  async grantDirect(tenantId: TenantId, ref: string, reward: Reward, grantKey: string): Promise<Replayable<RewardGrantView>> {
     return this.db.transaction(async () => {
       const player = await this.players.require(tenantId, ref);
       const { grant, created } = await this.grant(tenantId, player, reward, grantKey);

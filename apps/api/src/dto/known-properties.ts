@@ -1,27 +1,47 @@
-import { Type } from 'class-transformer';
 import { getMetadataStorage, IsObject, ValidateNested } from 'class-validator';
 import type { ErrorDetail } from '@app/common';
 
 /**
- * The unknown-field check of API.md §1, done on the raw body. class-transformer silently drops keys
- * that name a function of the DTO or of Object.prototype (`constructor`, `toString`, a DTO's own
- * methods), so the ValidationPipe's whitelist never sees them; this walk does, at every depth.
+ * How request bodies and queries become DTO instances. Only declared properties are copied, exactly
+ * as sent (free-form objects keep every key, `toString` and `constructor` included); declared nested
+ * DTOs become instances of their class; `@Coerce` converts a value first (query strings). Nothing
+ * else is converted: a numeric string stays a string, and fails a number's validation.
  */
 
 const NESTED = Symbol('wowsino:nested-dto');
+const COERCE = Symbol('wowsino:coerce');
 type Ctor = abstract new (...args: never[]) => unknown;
 
-/** A nested DTO (or array of them): validated, transformed, and walked by unknownFields(). */
+function defineInMap<V>(symbol: symbol, target: object, key: string | symbol, value: V): void {
+  const own: Map<string, V> = Reflect.getOwnMetadata(symbol, target) ?? new Map();
+  own.set(key as string, value);
+  Reflect.defineMetadata(symbol, own, target);
+}
+
+/** The merged map of `symbol` along a class's prototype chain (a subclass's own entries win). */
+function mapOf<V>(symbol: symbol, cls: Ctor): Map<string, V> {
+  const chain: Map<string, V>[] = [];
+  for (let proto = cls.prototype as object | null; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    const own = Reflect.getOwnMetadata(symbol, proto) as Map<string, V> | undefined;
+    if (own) chain.unshift(own);
+  }
+  return new Map(chain.flatMap((m) => [...m]));
+}
+
+/** A nested DTO (or array of them): validated with its own class and walked by unknownFields(). */
 export const NestedDto =
   (type: () => Ctor, options: { each?: boolean } = {}): PropertyDecorator =>
   (target: object, key: string | symbol) => {
-    const nested: Map<string, () => Ctor> = Reflect.getMetadata(NESTED, target) ?? new Map();
-    nested.set(key as string, type);
-    Reflect.defineMetadata(NESTED, nested, target);
+    defineInMap(NESTED, target, key, type);
     ValidateNested({ each: options.each })(target, key as string);
-    Type(type as () => new () => unknown)(target, key as string);
     if (!options.each) IsObject()(target, key as string);
   };
+
+/** Converts a value before validation (e.g. a query string's digits to a number). */
+export const Coerce =
+  (fn: (value: unknown) => unknown): PropertyDecorator =>
+  (target: object, key: string | symbol) =>
+    defineInMap(COERCE, target, key, fn);
 
 const declared = new Map<Ctor, Set<string>>();
 
@@ -34,10 +54,13 @@ function declaredProperties(cls: Ctor): Set<string> {
   return props;
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Every key that is not a declared property, at every depth of declared nested DTOs. */
 export function unknownFields(value: unknown, cls: Ctor, path = ''): ErrorDetail[] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  if (!isPlainObject(value)) return [];
   const props = declaredProperties(cls);
-  const nested: Map<string, () => Ctor> = Reflect.getMetadata(NESTED, cls.prototype) ?? new Map();
+  const nested = mapOf<() => Ctor>(NESTED, cls);
   const out: ErrorDetail[] = [];
   for (const [key, v] of Object.entries(value)) {
     const field = path ? `${path}.${key}` : key;
@@ -51,4 +74,23 @@ export function unknownFields(value: unknown, cls: Ctor, path = ''): ErrorDetail
     else out.push(...unknownFields(v, type(), field));
   }
   return out;
+}
+
+/** A DTO instance from JSON: declared properties only, values as sent (after @Coerce). */
+export function toInstance<T>(cls: Ctor, plain: Record<string, unknown>): T {
+  const instance = Object.create(cls.prototype) as Record<string, unknown>;
+  const props = declaredProperties(cls);
+  const nested = mapOf<() => Ctor>(NESTED, cls);
+  const coerce = mapOf<(v: unknown) => unknown>(COERCE, cls);
+  for (const [key, raw] of Object.entries(plain)) {
+    if (!props.has(key)) continue;
+    let value = coerce.get(key)?.(raw) ?? raw;
+    const type = nested.get(key);
+    if (type) {
+      const build = (v: unknown) => (isPlainObject(v) ? toInstance(type(), v) : v);
+      value = Array.isArray(value) ? value.map(build) : build(value);
+    }
+    Object.defineProperty(instance, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return instance as T;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { registerDecorator, type ValidationArguments } from 'class-validator';
-import { type Reward, type RewardGrantView, rewardProblems } from '@app/rewards';
-import { IsText } from './validators.js';
+import { RESERVED_GRANT_KEY, type Reward, type RewardGrantView, rewardProblems } from '@app/rewards';
+import { IsText, rule } from './validators.js';
 
 /** A reward of API.md §6, checked as a whole; `details` says what is wrong with it. */
 export const IsReward =
@@ -31,8 +31,12 @@ export class GrantRewardDto {
   @IsReward(['winz', 'bonus', 'external'])
   reward!: Reward;
 
-  @ApiProperty({ description: 'idempotency key of this grant (tenant-wide)', maxLength: 128 })
+  @ApiProperty({
+    description: 'idempotency key of this grant (tenant-wide); may not start with tournament:, journey:, campaign:, lootbox: or jackpot: (the service\'s own grants)',
+    maxLength: 128,
+  })
   @IsText(1, 128)
+  @rule('isOwnGrantKey', 'must not start with a reserved prefix (tournament:, journey:, campaign:, lootbox:, jackpot:)', (v) => typeof v !== 'string' || !RESERVED_GRANT_KEY.test(v))
   grant_key!: string;
 }
 
