@@ -79,6 +79,7 @@ const KNOWN_EVENTS = [
   'jackpot.won',
   'tournament.finished',
   'campaign.execution_completed',
+  'reward.granted',
 ];
 
 interface SendOptions {
@@ -313,8 +314,8 @@ const EVENTS_CASES: BadCase[] = fieldCases('events', { url: VALID.url }, [
   ['"*" with every type', ['*', ...KNOWN_EVENTS]],
   // size
   ['an empty array', []],
-  ['every known type plus two repeats (13 entries)', [...KNOWN_EVENTS, 'bonus.granted', 'lootbox.opened']],
-  ['every known type twice (22 entries)', [...KNOWN_EVENTS, ...KNOWN_EVENTS]],
+  [`every known type plus two repeats (${KNOWN_EVENTS.length + 2} entries)`, [...KNOWN_EVENTS, 'bonus.granted', 'lootbox.opened']],
+  [`every known type twice (${KNOWN_EVENTS.length * 2} entries)`, [...KNOWN_EVENTS, ...KNOWN_EVENTS]],
   ['1000 entries', Array.from({ length: 1000 }, () => 'bonus.granted')],
   // non-strings inside
   ['a number inside', [1]],

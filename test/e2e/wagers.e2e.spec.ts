@@ -1,0 +1,228 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startApiProcess, type RunningApi } from '../support/processes.js';
+import { createTestEnv, type TestEnv } from '../support/test-env.js';
+import { createPlayer, createTenant, type TestTenant, uniqueRef } from '../support/factories.js';
+
+const UNIT = 1000;
+
+let env: TestEnv;
+let api: RunningApi;
+let acme: TestTenant;
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  api = await startApiProcess(env.env);
+  acme = await createTenant(api.platform);
+});
+
+afterAll(async () => {
+  await api?.stop();
+  await env?.close();
+});
+
+const wagerBody = (player: string, extra: Record<string, unknown> = {}) => ({
+  source_wager_id: uniqueRef('w'),
+  player_id: player,
+  bet_amount: 1_000,
+  win_amount: 0,
+  currency: 'USD',
+  game_code: 'book-of-dead',
+  game_category: 'slots',
+  ...extra,
+});
+
+async function player(ref: string): Promise<any> {
+  return (await acme.server.get(`/v1/players/${encodeURIComponent(ref)}`)).body;
+}
+
+async function activeBonus(p: string, weights: Record<string, number>): Promise<string> {
+  const t = await acme.admin.post('/v1/bonus-templates', {
+    name: 'W',
+    kind: 'no_deposit',
+    currency: 'USD',
+    fixed_amount: 1_000_000 * UNIT,
+    wagering_multiplier: 100,
+    wagering_base: 'bonus',
+    game_weights: weights,
+  });
+  const g = await acme.server.post(`/v1/players/${p}/bonuses`, { bonus_template_id: t.body.id, idempotency_key: uniqueRef('g') });
+  expect(g.body.status).toBe('active');
+  return g.body.id;
+}
+
+describe('POST /v1/wagers', () => {
+  it('answers the wager, with empty tournament and jackpot results until they exist', async () => {
+    const p = await createPlayer(acme.server, { currency: 'USD' });
+    const body = wagerBody(p.id);
+    const res = await acme.server.post('/v1/wagers', body);
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ wager_id: expect.stringMatching(/^wgr_/), source_wager_id: body.source_wager_id, tournaments: [], jackpots: [], bonuses: [] });
+  });
+
+  it('adds exactly the weighted sum of 100 concurrent wagers of one player', async () => {
+    const p = await createPlayer(acme.server, { currency: 'USD' });
+    const weights = { slots: 1, roulette: 0.1, blackjack: 0.05, crash: 0.3333 };
+    const bonusId = await activeBonus(p.id, weights);
+    const categories = ['slots', 'roulette', 'blackjack', 'crash', 'poker'];
+    const bodies = Array.from({ length: 100 }, (_, i) => wagerBody(p.id, { bet_amount: 1 + ((i * 7919) % 50_000), game_category: categories[i % categories.length] }));
+    const results = await Promise.all(bodies.map((b) => acme.server.post('/v1/wagers', b)));
+    expect(results.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.text}`)).toEqual([]);
+
+    // exact: bet × weight in ten-thousandths of a milli
+    let expected = 0n;
+    let total = 0;
+    for (const b of bodies) {
+      const w = (weights as Record<string, number>)[b.game_category as string] ?? 0;
+      expected += BigInt(b.bet_amount as number) * BigInt(Math.round(w * 10_000));
+      total += b.bet_amount as number;
+    }
+    const { rows } = await env.pool.query('SELECT wagering_progress::text AS p FROM bonus_grants WHERE id = $1', [bonusId]);
+    const [whole, frac] = rows[0].p.split('.');
+    expect(BigInt(whole) * 10_000n + BigInt(frac.padEnd(4, '0'))).toBe(expected);
+    expect((await player(p.id)).stats.total_wagered).toBe(total);
+  });
+
+  it('has one effect for 20 concurrent duplicates of one wager', async () => {
+    const p = await createPlayer(acme.server, { currency: 'USD' });
+    const bonusId = await activeBonus(p.id, { slots: 1 });
+    const body = wagerBody(p.id, { bet_amount: 7_777 });
+    const results = await Promise.all(Array.from({ length: 20 }, () => acme.server.post('/v1/wagers', body)));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    const first = results.find((r) => r.status === 201)!;
+    for (const r of results) {
+      expect([200, 201, 409]).toContain(r.status);
+      if (r.status === 200) {
+        expect(r.body).toEqual(first.body);
+        expect(r.headers.get('idempotent-replayed')).toBe('true');
+      }
+    }
+    expect((await player(p.id)).stats.total_wagered).toBe(7_777);
+    const g = (await acme.server.get(`/v1/players/${p.id}/bonuses`)).body.data.find((b: { id: string }) => b.id === bonusId);
+    expect(g.wagering_progress).toBe(7_777);
+    const { rows } = await env.pool.query('SELECT count(*)::int n FROM wagers WHERE source_wager_id = $1', [body.source_wager_id]);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('replays forever with the first answer; a changed payload is 422 and changes nothing', async () => {
+    const p = await createPlayer(acme.server, { currency: 'USD' });
+    const body = wagerBody(p.id, { bet_amount: 2_000 });
+    const first = await acme.server.post('/v1/wagers', body);
+    await acme.server.post('/v1/wagers', wagerBody(p.id, { bet_amount: 3_000 }));
+    const again = await acme.server.post('/v1/wagers', body);
+    expect(again.status).toBe(200);
+    expect(again.text).toBe(first.text);
+    for (const changed of [{ ...body, bet_amount: 2_001 }, { ...body, win_amount: 5 }, { ...body, game_category: 'roulette' }, { ...body, player_id: undefined, external_ref: p.external_ref }]) {
+      const res = await acme.server.post('/v1/wagers', changed);
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe('idempotency_key_reused');
+    }
+    expect((await player(p.id)).stats.total_wagered).toBe(5_000);
+  });
+
+  it('keeps stats at settled_at: a late-arriving older wager does not move last_wager_at back', async () => {
+    const p = await createPlayer(acme.server, { currency: 'USD' });
+    await acme.server.post('/v1/wagers', wagerBody(p.id, { settled_at: '2026-06-02T10:00:00Z' }));
+    await acme.server.post('/v1/wagers', wagerBody(p.id, { settled_at: '2026-06-01T10:00:00Z' }));
+    expect((await player(p.id)).stats).toMatchObject({ last_wager_at: '2026-06-02T10:00:00.000Z', total_wagered: 2_000 });
+  });
+
+  it("counts total_wagered in the player's currency only, the first event setting it when the player has none", async () => {
+    const ref = uniqueRef('cur');
+    await acme.server.post('/v1/wagers', wagerBody(ref, { currency: 'EUR', bet_amount: 500 }));
+    await acme.server.post('/v1/wagers', wagerBody(ref, { currency: 'USD', bet_amount: 700 }));
+    expect(await player(ref)).toMatchObject({ currency: 'EUR', stats: { total_wagered: 500 } });
+  });
+
+  it('creates an unknown external_ref on the fly; its first POST /v1/players then answers 201 with its fields', async () => {
+    const ref = uniqueRef('late-signup');
+    const res = await acme.server.post('/v1/wagers', wagerBody('', { player_id: undefined, external_ref: ref }));
+    expect(res.status).toBe(201);
+    const made = await player(ref);
+    expect(made).toMatchObject({ external_ref: ref, country: null, stats: { total_wagered: 1_000 } });
+    const { rows } = await env.pool.query("SELECT count(*)::int n FROM outbox_events WHERE type = 'player.created' AND data->>'external_ref' = $1", [ref]);
+    expect(rows[0].n).toBe(1);
+
+    const signup = await acme.server.post('/v1/players', { external_ref: ref, country: 'DE', vip_level: 3 });
+    expect(signup.status).toBe(201);
+    expect(signup.body).toMatchObject({ id: made.id, country: 'DE', vip_level: 3, stats: { total_wagered: 1_000 } });
+    const replay = await acme.server.post('/v1/players', { external_ref: ref, country: 'DE', vip_level: 3 });
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual(signup.body);
+    expect((await acme.server.post('/v1/players', { external_ref: ref, country: 'FR' })).status).toBe(422);
+  });
+
+  it('creates a player from a player_id that is not a plr_ id, and answers 404 for an unknown plr_ id', async () => {
+    const ref = uniqueRef('pid');
+    expect((await acme.server.post('/v1/wagers', wagerBody(ref))).status).toBe(201);
+    expect((await player(ref)).external_ref).toBe(ref);
+    const res = await acme.server.post('/v1/wagers', wagerBody('plr_01m815s5g0tv8swys7gz4j0g32'));
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+
+  it('scopes source_wager_id to the tenant', async () => {
+    const other = await createTenant(api.platform);
+    const body = wagerBody('', { player_id: undefined, external_ref: 'same-player' });
+    expect((await acme.server.post('/v1/wagers', body)).status).toBe(201);
+    expect((await other.server.post('/v1/wagers', body)).status).toBe(201);
+    expect((await other.server.post('/v1/wagers', body)).status).toBe(200);
+  });
+});
+
+describe('POST /v1/journeys/event', () => {
+  const event = (p: string, extra: Record<string, unknown>) => ({ player_id: p, event_id: uniqueRef('e'), ...extra });
+
+  it('records deposits at their own time: first and last deposit, count and total', async () => {
+    const p = await createPlayer(acme.server, { currency: 'USD' });
+    const deposits = [
+      { trigger: 'first_deposit', amount: 10 * UNIT, occurred_at: '2026-05-02T00:00:00Z' },
+      { trigger: 'deposit', amount: 20 * UNIT, occurred_at: '2026-05-09T00:00:00Z' },
+      { trigger: 'deposit', amount: 5 * UNIT, occurred_at: '2026-05-01T00:00:00Z' },
+    ];
+    for (const d of deposits) {
+      const res = await acme.server.post('/v1/journeys/event', event(p.id, { ...d, currency: 'USD' }));
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual({ event_id: expect.any(String), progressed: [] });
+    }
+    expect((await player(p.id)).stats).toMatchObject({
+      first_deposit_at: '2026-05-01T00:00:00.000Z',
+      last_deposit_at: '2026-05-09T00:00:00.000Z',
+      deposit_count: 3,
+      total_deposited: 35 * UNIT,
+    });
+  });
+
+  it('is idempotent on event_id: replay 200 with the first answer, changed payload 422, one effect', async () => {
+    const p = await createPlayer(acme.server, { currency: 'USD' });
+    const body = event(p.id, { trigger: 'deposit', amount: 10 * UNIT, currency: 'USD' });
+    const results = await Promise.all(Array.from({ length: 10 }, () => acme.server.post('/v1/journeys/event', body)));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.every((r) => r.status === 201 || r.status === 200 || r.status === 409)).toBe(true);
+    const again = await acme.server.post('/v1/journeys/event', body);
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((await acme.server.post('/v1/journeys/event', { ...body, amount: 11 * UNIT })).status).toBe(422);
+    expect((await player(p.id)).stats).toMatchObject({ deposit_count: 1, total_deposited: 10 * UNIT });
+  });
+
+  it('keys wager events by source_wager_id, apart from event ids', async () => {
+    const p = await createPlayer(acme.server);
+    expect((await acme.server.post('/v1/journeys/event', { player_id: p.id, trigger: 'wager', source_wager_id: 'x-1' })).status).toBe(201);
+    expect((await acme.server.post('/v1/journeys/event', { player_id: p.id, trigger: 'custom_thing', event_id: 'x-1' })).status).toBe(201);
+    expect((await acme.server.post('/v1/journeys/event', { player_id: p.id, trigger: 'wager', source_wager_id: 'x-1' })).status).toBe(200);
+  });
+
+  it('moves last_login_at on login, never back', async () => {
+    const p = await createPlayer(acme.server);
+    await acme.server.post('/v1/journeys/event', event(p.id, { trigger: 'login', occurred_at: '2026-07-01T12:00:00Z' }));
+    await acme.server.post('/v1/journeys/event', event(p.id, { trigger: 'login', occurred_at: '2026-06-01T12:00:00Z' }));
+    expect((await player(p.id)).stats.last_login_at).toBe('2026-07-01T12:00:00.000Z');
+  });
+
+  it('needs an amount and a currency for deposits', async () => {
+    const p = await createPlayer(acme.server);
+    const res = await acme.server.post('/v1/journeys/event', event(p.id, { trigger: 'first_deposit' }));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['amount', 'currency']);
+  });
+});
