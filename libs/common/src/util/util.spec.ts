@@ -16,6 +16,14 @@ describe('newId', () => {
     expect([...ids].sort()).toEqual(ids);
   });
 
+  it('increases strictly within a process, also within one millisecond', () => {
+    const ids = Array.from({ length: 1000 }, () => newId('evt', 1_750_000_000_000));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(1000);
+    const earlier = newId('evt', 1_700_000_000_000);
+    expect(earlier > ids[999]).toBe(true); // a clock that went back does not break the order
+  });
+
   it('does not repeat', () => {
     const ids = new Set(Array.from({ length: 10_000 }, () => newId('plr', 1_700_000_000_000)));
     expect(ids.size).toBe(10_000);
