@@ -279,6 +279,9 @@ describe('POST /v1/players/:player/bonuses idempotency and refusals', () => {
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body).toEqual(first.body);
+    const byRef = await acme.server.post(`/v1/players/${encodeURIComponent(p.external_ref)}/bonuses`, body);
+    expect(byRef.status).toBe(200); // the player by its external_ref: the same request
+    expect(byRef.body).toEqual(first.body);
     const other = await createPlayer(acme.server, { currency: 'USD' });
     for (const res of [
       await acme.server.post(`/v1/players/${other.id}/bonuses`, body),

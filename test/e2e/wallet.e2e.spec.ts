@@ -97,6 +97,9 @@ describe('credits and debits', () => {
     expect(replay.status).toBe(200);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body).toEqual(first.body);
+    const byRef = await credit(p.external_ref, 250, key);
+    expect(byRef.status).toBe(200); // the same player by its other reference: the same request
+    expect(byRef.body).toEqual(first.body);
     for (const res of [await credit(p.id, 251, key), await debit(p.id, 250, key), await credit(p.id, 250, key, { reason: 'other' })]) {
       expect(res.status).toBe(422);
       expect(res.body.error.code).toBe('idempotency_key_reused');

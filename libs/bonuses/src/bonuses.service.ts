@@ -80,11 +80,12 @@ export class BonusesService {
    * templates, excluded players and a template in another currency than the player's.
    */
   async grant(tenantId: TenantId, ref: string, input: GrantInput): Promise<Replayable<GrantView>> {
-    const hash = requestHash({ player: ref, ...input });
     return this.db.transaction(async () => {
+      // The player by whichever reference the path used: the plr_ id and the external_ref are one request.
+      const player = await this.players.require(tenantId, ref);
+      const hash = requestHash({ player: player.id, ...input });
       const earlier = await this.repo.findByIdempotencyKey(tenantId, input.idempotencyKey);
       if (earlier) return replayOf(earlier, hash);
-      const player = await this.players.require(tenantId, ref);
       const template = await this.requireTemplate(tenantId, input.templateId);
       if (template.archivedAt) throw AppError.rule('template_archived', 'the bonus template is archived');
       if (isExcluded(player)) throw AppError.rule('player_excluded', 'the player is excluded from promotions');

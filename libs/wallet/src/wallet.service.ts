@@ -50,9 +50,10 @@ export class WalletService {
   }
 
   private async operation(tenantId: TenantId, ref: string, kind: 'credit' | 'debit', input: WalletOperationInput): Promise<Replayable<WalletOperationView>> {
-    const hash = requestHash({ player: ref, kind, ...input });
     return this.db.transaction(async () => {
       const player = await this.players.require(tenantId, ref);
+      // whichever reference the path used: the plr_ id and the external_ref are one request
+      const hash = requestHash({ player: player.id, kind, ...input });
       const at = new Date();
       const txnId = newId('led', at.getTime());
       const claimed = await this.ledger.claimTransaction(
