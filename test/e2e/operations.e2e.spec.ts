@@ -124,6 +124,18 @@ describe('OpenAPI', () => {
         'DELETE /v1/bonus-templates/{id}',
         'POST /v1/wagers',
         'POST /v1/journeys/event',
+        'POST /v1/journeys',
+        'GET /v1/journeys',
+        'GET /v1/journeys/{id}',
+        'POST /v1/journeys/{id}/deactivate',
+        'GET /v1/players/{player}/journeys',
+        'GET /v1/players/{player}/lootbox-opens',
+        'POST /v1/lootbox',
+        'GET /v1/lootbox',
+        'GET /v1/lootbox/{id}',
+        'POST /v1/lootbox/{id}/open',
+        'POST /v1/lootbox/{id}/rotate-seed',
+        'GET /v1/lootbox/{id}/seeds',
         'POST /v1/webhooks',
         'GET /v1/webhooks',
         'DELETE /v1/webhooks/{id}',
@@ -136,7 +148,7 @@ describe('OpenAPI', () => {
       expect({ route, has500: op.responses['500']?.content?.['application/json']?.schema?.$ref }).toEqual({ route, has500: errorRef });
       const success = Object.keys(op.responses).filter((s) => s.startsWith('2'));
       expect({ route, success: success.length > 0 }).toEqual({ route, success: true });
-      if ((route.startsWith('POST') || route.startsWith('PATCH')) && !/\/(retry|cancel|forfeit)$/.test(route)) {
+      if ((route.startsWith('POST') || route.startsWith('PATCH')) && !/\/(retry|cancel|forfeit|deactivate|rotate-seed)$/.test(route)) {
         expect({ route, has400: op.responses['400']?.content?.['application/json']?.schema?.$ref }).toEqual({ route, has400: errorRef });
         expect({ route, body: Boolean(op.requestBody) }).toEqual({ route, body: true });
       }

@@ -4,6 +4,7 @@ import { type AppConfig, ConfigModule } from '@app/common';
 import { DbModule } from '@app/db';
 import { BonusesModule } from '@app/bonuses';
 import { JourneysModule } from '@app/journeys';
+import { LootboxModule } from '@app/lootbox';
 import { PlayersModule } from '@app/players';
 import { QueueModule } from '@app/queue';
 import { RedisModule } from '@app/redis';
@@ -17,6 +18,9 @@ import { HealthController } from './controllers/health.controller.js';
 import { PlatformController } from './controllers/platform.controller.js';
 import { BonusTemplatesController } from './controllers/bonus-templates.controller.js';
 import { IntakeController } from './controllers/intake.controller.js';
+import { JourneysController } from './controllers/journeys.controller.js';
+import { LootboxController } from './controllers/lootbox.controller.js';
+import { PlayerActivityController } from './controllers/player-activity.controller.js';
 import { PlayerBonusesController } from './controllers/player-bonuses.controller.js';
 import { PlayerRewardsController } from './controllers/player-rewards.controller.js';
 import { PlayersController } from './controllers/players.controller.js';
@@ -46,6 +50,7 @@ export class ApiModule {
         RewardsModule,
         WagersModule,
         JourneysModule,
+        LootboxModule,
       ],
       controllers: [
         HealthController,
@@ -56,6 +61,9 @@ export class ApiModule {
         PlayerRewardsController,
         BonusTemplatesController,
         IntakeController,
+        JourneysController,
+        LootboxController,
+        PlayerActivityController,
         WebhooksController,
       ],
       providers: [

@@ -67,6 +67,10 @@ export class BonusesService {
     await this.repo.archiveTemplate(tenantId, id);
   }
 
+  findTemplate(tenantId: TenantId, id: string): Promise<BonusTemplate | null> {
+    return this.repo.findTemplate(tenantId, id);
+  }
+
   async requireTemplate(tenantId: TenantId, id: string): Promise<BonusTemplate> {
     const t = await this.repo.findTemplate(tenantId, id);
     if (!t) throw AppError.notFound('bonus template');

@@ -13,3 +13,4 @@ export * from './config/shutdown.js';
 export * from './util/text.js';
 export * from './util/loop.js';
 export * from './util/semaphore.js';
+export * from './util/secret-box.js';

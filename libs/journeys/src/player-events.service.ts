@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, newId, Replayable, requestHash, type TenantId } from '@app/common';
 import { DbService } from '@app/db';
 import { BonusEngine } from '@app/bonuses';
+import { JourneyEngine, type JourneyProgress } from './journey-engine.service.js';
 import { type PlayerRef, PlayersService } from '@app/players';
 import { PlayerEventsRepository } from './player-events.repository.js';
 
@@ -17,13 +18,6 @@ export interface PlayerEventInput {
   currency?: string;
   occurredAt?: Date;
   properties?: Record<string, unknown>;
-}
-
-export interface JourneyProgress {
-  journey_id: string;
-  step_index: number;
-  step_completed: boolean;
-  journey_completed: boolean;
 }
 
 export interface PlayerEventResponse {
@@ -43,6 +37,7 @@ export class PlayerEventsService {
     private readonly repo: PlayerEventsRepository,
     private readonly players: PlayersService,
     private readonly bonuses: BonusEngine,
+    private readonly journeys: JourneyEngine,
   ) {}
 
   async record(tenantId: TenantId, input: PlayerEventInput): Promise<Replayable<PlayerEventResponse>> {
@@ -76,14 +71,21 @@ export class PlayerEventsService {
       });
       if (!claimed) return replayOf((await this.repo.findByKey(tenantId, eventKey))!, hash, input);
 
+      // A deposit is a deposit whichever trigger named it; it also fires first_deposit if it is the
+      // player's first deposit ever.
+      let triggers = [input.trigger];
       if (isDeposit) {
-        await this.players.recordDeposit(tenantId, player, input.amount!, input.currency!, occurredAt);
+        const first = await this.players.recordDeposit(tenantId, player, input.amount!, input.currency!, occurredAt);
         await this.bonuses.onDeposit(tenantId, player, { amount: input.amount!, currency: input.currency!, occurredAt }, now);
+        triggers = first ? ['deposit', 'first_deposit'] : ['deposit'];
       } else if (input.trigger === 'login') {
         await this.players.recordLogin(tenantId, player, occurredAt);
       }
-      // Journeys arrive with their own issue: they will progress here.
-      const response: PlayerEventResponse = { event_id: input.eventId ?? input.sourceWagerId!, progressed: [] };
+      const progressed: JourneyProgress[] = [];
+      for (const trigger of triggers) {
+        progressed.push(...(await this.journeys.onTrigger(tenantId, player, { trigger, eventKey, amount: input.amount, occurredAt }, now)));
+      }
+      const response: PlayerEventResponse = { event_id: input.eventId ?? input.sourceWagerId!, progressed };
       await this.repo.setResponse(tenantId, id, response);
       return Replayable.first(response);
     });

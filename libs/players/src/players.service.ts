@@ -18,8 +18,13 @@ export interface CreatePlayerInput {
   attributes?: Record<string, unknown>;
 }
 
+/** Runs inside the transaction that created the player (journeys fire `registration` here). */
+export type PlayerCreatedHook = (tenantId: TenantId, player: Player, at: Date) => Promise<void>;
+
 @Injectable()
 export class PlayersService {
+  private readonly createdHooks: PlayerCreatedHook[] = [];
+
   constructor(
     private readonly db: DbService,
     private readonly players: PlayersRepository,
@@ -32,6 +37,16 @@ export class PlayersService {
    * answer; a different payload is `idempotency_key_reused`. A player that an event created on the fly
    * is completed by its first POST, which counts as the first call.
    */
+  /** Modules that react to a new player register here (they depend on players, not the other way round). */
+  onPlayerCreated(hook: PlayerCreatedHook): void {
+    this.createdHooks.push(hook);
+  }
+
+  private async created(tenantId: TenantId, player: Player, at: Date): Promise<void> {
+    await this.outbox.emit(tenantId, 'player.created', { ...toPlayerView(player) }, at);
+    for (const hook of this.createdHooks) await hook(tenantId, player, at);
+  }
+
   async create(tenantId: TenantId, input: CreatePlayerInput): Promise<Replayable<PlayerView>> {
     const hash = requestHash(input);
     return this.db.transaction(async () => {
@@ -41,7 +56,7 @@ export class PlayersService {
       const view = toPlayerView(player);
       const inserted = await this.players.insertIfAbsent(tenantId, player, { requestHash: hash, response: view });
       if (inserted) {
-        await this.outbox.emit(tenantId, 'player.created', { ...view }, now);
+        await this.created(tenantId, inserted, now);
         return Replayable.first(view);
       }
 
@@ -82,7 +97,7 @@ export class PlayersService {
     const player = this.newPlayer(tenantId, given, this.fieldsOf({ externalRef: given }, at), at);
     const inserted = await this.players.insertIfAbsent(tenantId, player, { requestHash: null, response: null });
     if (!inserted) return (await this.players.findByRef(tenantId, given))!;
-    await this.outbox.emit(tenantId, 'player.created', { ...toPlayerView(inserted) }, at);
+    await this.created(tenantId, inserted, at);
     return inserted;
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, newId, Replayable, requestHash, type TenantId } from '@app/common';
 import { DbService } from '@app/db';
 import { BonusEngine, type WageringResult } from '@app/bonuses';
+import { JourneyEngine } from '@app/journeys';
 import { type PlayerRef, PlayersService } from '@app/players';
 import { WagersRepository } from './wagers.repository.js';
 
@@ -29,7 +30,7 @@ export interface WagerResponse {
 /**
  * POST /v1/wagers, idempotent on source_wager_id (tenant): in one transaction the wager row is
  * claimed, and only a new one applies its effects — the player's stats at settled_at, wagering on the
- * player's active bonuses — and stores the answer that replays return.
+ * player's active bonuses, the `wager` trigger of journeys — and stores the answer replays return.
  */
 @Injectable()
 export class WagersService {
@@ -38,6 +39,7 @@ export class WagersService {
     private readonly repo: WagersRepository,
     private readonly players: PlayersService,
     private readonly bonuses: BonusEngine,
+    private readonly journeys: JourneyEngine,
   ) {}
 
   async ingest(tenantId: TenantId, input: WagerInput): Promise<Replayable<WagerResponse>> {
@@ -72,6 +74,7 @@ export class WagersService {
         gameCategory: input.gameCategory,
         settledAt,
       });
+      await this.journeys.onTrigger(tenantId, player, { trigger: 'wager', eventKey: `w:${input.sourceWagerId}`, amount: input.betAmount, occurredAt: settledAt }, now);
       const response: WagerResponse = { wager_id: id, source_wager_id: input.sourceWagerId, tournaments: [], jackpots: [], bonuses };
       await this.repo.setResponse(tenantId, id, response);
       return Replayable.first(response);

@@ -1,5 +1,4 @@
 export * from './retry-schedule.js';
-export * from './secret-box.js';
 export * from './signature.js';
 export * from './ssrf.js';
 export * from './webhook-delivery.service.js';

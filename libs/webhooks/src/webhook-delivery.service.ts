@@ -1,7 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { type AppConfig, InjectConfig, Semaphore } from '@app/common';
+import { type AppConfig, decryptSecret, InjectConfig, Semaphore } from '@app/common';
 import { DEFAULT_RETRY_DELAYS_SECONDS, retryDelayMs } from './retry-schedule.js';
-import { decryptSecret } from './secret-box.js';
 import { signatureHeader } from './signature.js';
 import { WebhookQueue } from './webhook-queue.js';
 import { WebhookSender } from './webhook-sender.js';

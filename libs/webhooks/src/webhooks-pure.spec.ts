@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_RETRY_DELAYS_SECONDS, maxAttemptsFor, retryDelayMs } from './retry-schedule.js';
-import { decryptSecret, encryptSecret, newWebhookSecret } from './secret-box.js';
+import { newWebhookSecret } from '@app/common';
 import { signatureHeader } from './signature.js';
 
 /** The verification of seeds/000 Recipe 6, verbatim in its logic. */
@@ -31,26 +31,6 @@ describe('signatureHeader', () => {
 
   it('has exactly the shape t=<seconds>,v1=<64 lowercase hex>', () => {
     expect(signatureHeader('k', 'b', 1234.9)).toMatch(/^t=1234,v1=[0-9a-f]{64}$/);
-  });
-});
-
-describe('secret box', () => {
-  const key = Buffer.alloc(32, 9);
-
-  it('round-trips and never stores the secret in clear', () => {
-    const secret = newWebhookSecret();
-    const sealed = encryptSecret(key, secret);
-    expect(sealed).not.toContain(secret);
-    expect(decryptSecret(key, sealed)).toBe(secret);
-    expect(encryptSecret(key, secret)).not.toBe(sealed);
-  });
-
-  it('refuses another key and a tampered ciphertext', () => {
-    const sealed = encryptSecret(key, 'whsec_x');
-    expect(() => decryptSecret(Buffer.alloc(32, 1), sealed)).toThrow();
-    const parts = sealed.split('.');
-    parts[3] = Buffer.from('whsec_y').toString('base64url');
-    expect(() => decryptSecret(key, parts.join('.'))).toThrow();
   });
 });
 

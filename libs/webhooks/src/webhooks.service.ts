@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type AppConfig, AppError, InjectConfig, newId, type Page, type PageRequest, type TenantId, toPage } from '@app/common';
-import { encryptSecret, newWebhookSecret } from './secret-box.js';
+import { type AppConfig, AppError, encryptSecret, InjectConfig, newId, newWebhookSecret, type Page, type PageRequest, type TenantId, toPage } from '@app/common';
 import { isForbiddenHostLiteral } from './ssrf.js';
 import { WebhookQueue } from './webhook-queue.js';
 import { type DeliveryStatus, type DeliveryView, type EndpointView, toDeliveryView, toEndpointView } from './webhook.types.js';

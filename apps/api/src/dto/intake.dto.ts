@@ -9,7 +9,7 @@ const CATEGORY = /^[a-z][a-z0-9_]{0,31}$/;
 const TRIGGER = /^[a-z][a-z0-9_.:-]{0,63}$/;
 
 /** `player_id` (a plr_ id or an external_ref) or `external_ref`: exactly one. */
-abstract class NamesAPlayer {
+export abstract class NamesAPlayer {
   @ApiPropertyOptional({ description: "the WOWsino id (plr_…) or the operator's external_ref" })
   @IsOptionalNonNull()
   @IsRef()
@@ -20,7 +20,7 @@ abstract class NamesAPlayer {
   @IsRef()
   external_ref?: string;
 
-  protected playerRef(): PlayerRef {
+  playerRef(): PlayerRef {
     exactlyOneOf(this, ['player_id', 'external_ref']);
     return this.player_id !== undefined ? { playerId: this.player_id } : { externalRef: this.external_ref! };
   }

@@ -27,8 +27,11 @@ export class RewardDto {
 }
 
 export class GrantRewardDto {
-  @ApiProperty({ type: RewardDto, description: '{type: "winz", amount} | {type: "bonus", bonus_template_id} | {type: "external", amount, currency, description}' })
-  @IsReward(['winz', 'bonus', 'external'])
+  @ApiProperty({
+    type: RewardDto,
+    description: '{type: "winz", amount} | {type: "bonus", bonus_template_id} | {type: "external", amount, currency, description} | {type: "lootbox", lootbox_id} (opened at once)',
+  })
+  @IsReward(['winz', 'bonus', 'external', 'lootbox'])
   reward!: Reward;
 
   @ApiProperty({

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 /** Type prefixes of API.md §1 (and a few internal ones). */
 export type IdPrefix =
   | 'ten' | 'key' | 'plr' | 'trn' | 'jkp' | 'jny' | 'lbx' | 'btp' | 'bns' | 'seg' | 'cmp' | 'whk' | 'evt' | 'dlv'
-  | 'req' | 'wgr' | 'led' | 'opn' | 'win' | 'dep' | 'jev' | 'exe' | 'rwd';
+  | 'req' | 'wgr' | 'led' | 'opn' | 'sed' | 'win' | 'dep' | 'jev' | 'jpr' | 'exe' | 'rwd';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lowercase
 

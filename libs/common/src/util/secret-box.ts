@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /**
- * Webhook secrets at rest: AES-256-GCM under WEBHOOK_SECRET_KEY, stored as
+ * Secrets at rest (webhook secrets, unrevealed lootbox seeds): AES-256-GCM under WEBHOOK_SECRET_KEY, stored as
  * `v1.<base64url iv>.<base64url tag>.<base64url ciphertext>`. The version lets the key be rotated later.
  */
 export function encryptSecret(key: Buffer, plaintext: string): string {

@@ -1,0 +1,5 @@
+export * from './fair.js';
+export * from './lootbox.module.js';
+export * from './lootbox.types.js';
+export * from './lootboxes.service.js';
+export * from './prize-table.js';

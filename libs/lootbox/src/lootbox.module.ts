@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { BonusesModule } from '@app/bonuses';
+import { OutboxModule } from '@app/outbox';
+import { PlayersModule } from '@app/players';
+import { RewardsModule } from '@app/rewards';
+import { LootboxesRepository } from './lootboxes.repository.js';
+import { LootboxesService } from './lootboxes.service.js';
+
+@Module({
+  imports: [PlayersModule, RewardsModule, BonusesModule, OutboxModule],
+  providers: [LootboxesRepository, LootboxesService],
+  exports: [LootboxesService],
+})
+export class LootboxModule {}

@@ -1,0 +1,87 @@
+import type { Reward } from '@app/rewards';
+
+export type PrizeReward = Reward | { type: 'nothing' };
+
+export interface Prize {
+  weight: number;
+  reward: PrizeReward;
+}
+
+export const TIERS = ['bronze', 'silver', 'gold', 'platinum'] as const;
+export type Tier = (typeof TIERS)[number];
+
+/**
+ * The default tables: (weight, prize in multiples of a unit). Higher tiers are rarer and bigger. A box
+ * with `ev_target` and no table takes its tier's shape, with the unit chosen so the EV is the target:
+ * each prize is rounded to the milli, which keeps the EV within a hair of it.
+ */
+export const TIER_SHAPES: Record<Tier, ReadonlyArray<readonly [weight: number, multiple: number]>> = {
+  bronze: [[60, 0], [30, 1], [9, 3], [1, 20]],
+  silver: [[55, 0], [30, 1], [12, 4], [3, 25]],
+  gold: [[50, 0], [30, 1], [15, 5], [4, 25], [1, 100]],
+  platinum: [[45, 0], [30, 2], [17, 6], [6, 30], [2, 150]],
+};
+
+/** The tier's table scaled to `evTarget` (millis): WINZ prizes in a WINZ box, cash prizes otherwise. */
+export function tierTable(tier: Tier, currency: string, evTarget: bigint): Prize[] | null {
+  const shape = TIER_SHAPES[tier];
+  const totalWeight = BigInt(shape.reduce((a, [w]) => a + w, 0));
+  const weightedMultiples = BigInt(shape.reduce((a, [w, m]) => a + w * m, 0));
+  const prizes: Prize[] = [];
+  for (const [weight, multiple] of shape) {
+    if (multiple === 0) {
+      prizes.push({ weight, reward: { type: 'nothing' } });
+      continue;
+    }
+    // round(multiple × target × W / Σ w·m), in integers
+    const num = BigInt(multiple) * evTarget * totalWeight;
+    const amount = (num * 2n + weightedMultiples) / (2n * weightedMultiples);
+    if (amount < 1n || amount > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+    const value = Number(amount);
+    prizes.push({
+      weight,
+      reward:
+        currency === 'WINZ'
+          ? { type: 'winz', amount: value }
+          : { type: 'external', amount: value, currency, description: `${formatUnits(value)} ${currency} cash prize` },
+    });
+  }
+  return prizes;
+}
+
+/** 2500 → "2.50", 1234567 → "1234.567". */
+export function formatUnits(millis: number): string {
+  const units = Math.floor(millis / 1000);
+  const rest = millis % 1000;
+  return rest === 0 ? `${units}.00` : `${units}.${String(rest).padStart(3, '0').replace(/0$/, '')}`;
+}
+
+export interface BonusTerms {
+  currency: string;
+  kind: string;
+  fixedAmount: bigint | null;
+}
+
+/**
+ * What a prize is worth toward the box's EV, in the box's currency, or why it cannot be in the box.
+ * Prizes in another currency are refused (no exchange rates are assumed): WINZ only in a WINZ box,
+ * cash and bonuses only in their own currency. A bonus counts its fixed amount (no_deposit, free_bet);
+ * an offer whose amount depends on a later deposit or loss (reload, deposit_match, cashback) counts 0.
+ * A lootbox cannot be a prize of a lootbox.
+ */
+export function prizeValue(reward: PrizeReward, boxCurrency: string, bonus: BonusTerms | undefined): { value: bigint } | { problem: string } {
+  switch (reward.type) {
+    case 'nothing':
+      return { value: 0n };
+    case 'winz':
+      return boxCurrency === 'WINZ' ? { value: BigInt(reward.amount) } : { problem: `a WINZ prize cannot be in a ${boxCurrency} box` };
+    case 'external':
+      return reward.currency === boxCurrency ? { value: BigInt(reward.amount) } : { problem: `a ${reward.currency} prize cannot be in a ${boxCurrency} box` };
+    case 'bonus':
+      if (!bonus) return { problem: `bonus template ${reward.bonus_template_id} does not exist` };
+      if (bonus.currency !== boxCurrency) return { problem: `a ${bonus.currency} bonus cannot be in a ${boxCurrency} box` };
+      return { value: bonus.fixedAmount ?? 0n };
+    case 'lootbox':
+      return { problem: 'a lootbox cannot be the prize of a lootbox' };
+  }
+}
