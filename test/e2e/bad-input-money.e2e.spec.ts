@@ -601,7 +601,7 @@ const REWARD_CASES: BadCase[] = [
   rewardCase('type missing', { amount: 5_000 }),
   rewardCase('type unknown', { type: 'cash', amount: 5_000 }),
   rewardCase('type in the wrong case', { type: 'WINZ', amount: 5_000 }),
-  rewardCase('type lootbox (not allowed here)', { type: 'lootbox', lootbox_id: 'lbx_01m815s5g0tv8swys7gz4j0g32' }),
+  rewardCase('lootbox without a lootbox_id', { type: 'lootbox' }),
   rewardCase('type nothing (not allowed here)', { type: 'nothing' }),
   rewardCase('type a number', { type: 1, amount: 5_000 }),
   rewardCase('type null', { type: null, amount: 5_000 }),

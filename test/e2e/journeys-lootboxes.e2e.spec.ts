@@ -310,6 +310,27 @@ describe('Recipe 4: a daily gold lootbox for VIPs', () => {
     expect(opens[0]).toMatchObject({ lootbox_id: box.id, reward: { type: 'winz', amount: 2_222 } });
     expect(await outboxCount('lootbox.opened', "data->>'open_id' = $2", [opens[0].open_id])).toBe(1);
   });
+
+  it('opens a lootbox granted directly (POST /v1/players/:player/rewards) once per grant key; an unknown box is a 404 that stores nothing', async () => {
+    const tenant = await createTenant(api.platform);
+    const box = await lootbox({ prize_table: [{ weight: 1, reward: { type: 'winz', amount: 3_333 } }] }, tenant);
+    const p = await createPlayer(tenant.server);
+    const body = { reward: { type: 'lootbox', lootbox_id: box.id }, grant_key: uniqueRef('g') };
+    const first = await tenant.admin.post(`/v1/players/${p.id}/rewards`, body);
+    expect(first.status).toBe(201);
+    const replay = await tenant.admin.post(`/v1/players/${p.id}/rewards`, body);
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual(first.body);
+    expect(await balance(p.id, tenant)).toBe(3_333);
+    expect((await tenant.server.get(`/v1/players/${p.id}/lootbox-opens`)).body.data).toHaveLength(1);
+
+    const countRows = async () => (await env.pool.query('SELECT (SELECT count(*) FROM reward_grants)::int + (SELECT count(*) FROM lootbox_opens)::int n')).rows[0].n;
+    const before = await countRows();
+    const unknown = await tenant.admin.post(`/v1/players/${p.id}/rewards`, { reward: { type: 'lootbox', lootbox_id: 'lbx_01m815s5g0tv8swys7gz4j0g32' }, grant_key: uniqueRef('g') });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('not_found');
+    expect(await countRows()).toBe(before);
+  });
 });
 
 describe('expected value', () => {

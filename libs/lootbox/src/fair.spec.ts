@@ -39,13 +39,17 @@ describe('the draw', () => {
 describe('expected value', () => {
   it('is exact, and the 1% rule is checked without floats', () => {
     const ev = expectedValue([60n, 30n, 10n], [0n, 1_000n, 5_000n]);
-    expect(ev).toEqual({ numerator: 80_000n, denominator: 100n, rounded: 800 });
+    expect(ev).toEqual({ numerator: 80_000n, denominator: 100n, text: '800.0000', rounded: 800 });
     expect(withinOnePercent(ev, 800n)).toBe(true);
     expect(withinOnePercent(ev, 808n)).toBe(true); // 800 is 0.99% below 808
     expect(withinOnePercent(ev, 809n)).toBe(false);
     expect(withinOnePercent(ev, 793n)).toBe(true); // 7 ≤ 7.93
     expect(withinOnePercent(ev, 792n)).toBe(false); // 8 > 7.92
     expect(expectedValue([1n, 2n], [1n, 0n]).rounded).toBe(0.3333);
+    expect(expectedValue([1n, 2n], [2n, 0n]).text).toBe('0.6667');
+    // near 2^53 the EV stays exact: a float division would answer 9007199254740990
+    const max = BigInt(Number.MAX_SAFE_INTEGER);
+    expect(expectedValue([1n], [max])).toMatchObject({ text: '9007199254740991.0000', rounded: Number.MAX_SAFE_INTEGER });
   });
 });
 

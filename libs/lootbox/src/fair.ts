@@ -72,7 +72,9 @@ export function draw(seed: string, lootboxId: string, key: string, weights: read
 export interface ExpectedValue {
   numerator: bigint;
   denominator: bigint;
-  /** millis, rounded half up to 4 decimals */
+  /** millis, rounded half up to 4 decimals, exactly as text ("2500.0500") */
+  text: string;
+  /** `text` as a number (exact for every EV a box can have: at most 2^53 − 1 millis) */
   rounded: number;
 }
 
@@ -80,7 +82,9 @@ export function expectedValue(weights: readonly bigint[], values: readonly bigin
   const denominator = weights.reduce((a, b) => a + b, 0n);
   const numerator = weights.reduce((sum, w, i) => sum + w * values[i], 0n);
   const scaled = (numerator * 10_000n * 2n + denominator) / (2n * denominator); // half up
-  return { numerator, denominator, rounded: Number(scaled) / 10_000 };
+  // Number(scaled) / 10_000 would lose the last digits near 2^53: the text is built from integers.
+  const text = `${scaled / 10_000n}.${String(scaled % 10_000n).padStart(4, '0')}`;
+  return { numerator, denominator, text, rounded: Number(text) };
 }
 
 /** |EV − target| ≤ 1% of target, exactly (no float). */

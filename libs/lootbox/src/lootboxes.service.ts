@@ -65,8 +65,9 @@ export class LootboxesService implements OnModuleInit, LootboxOpener {
   async create(tenantId: TenantId, input: CreateLootboxInput): Promise<LootboxView> {
     let table = input.prizeTable;
     if (!table) {
-      table = tierTable(input.tier!, input.currency, input.evTarget!) ?? undefined;
-      if (!table) throw AppError.validation([{ field: 'ev_target', issue: `is too small for the ${input.tier} table: a prize would round to 0 millis` }]);
+      const scaled = tierTable(input.tier!, input.currency, input.evTarget!);
+      if ('problem' in scaled) throw AppError.validation([{ field: 'ev_target', issue: scaled.problem }]);
+      table = scaled.table;
     }
     const values = await this.prizeValues(tenantId, table, input.currency);
     const ev = expectedValue(table.map((p) => BigInt(p.weight)), values);
@@ -85,7 +86,7 @@ export class LootboxesService implements OnModuleInit, LootboxOpener {
         currency: input.currency,
         evTarget: input.evTarget ?? null,
         prizeTable: table,
-        ev: ev.rounded.toFixed(4),
+        ev: ev.text,
         createdAt: new Date(),
       },
       { id: newId('sed'), ciphertext: encryptSecret(this.config.webhook.secretKey, seed), commit: seedCommit(seed) },

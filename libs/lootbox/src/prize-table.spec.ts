@@ -4,26 +4,33 @@ import { formatUnits, type Prize, prizeValue, TIERS, tierTable } from './prize-t
 
 const values = (prizes: Prize[]) => prizes.map((p) => BigInt(p.reward.type === 'nothing' ? 0 : (p.reward as { amount: number }).amount));
 const weights = (prizes: Prize[]) => prizes.map((p) => BigInt(p.weight));
+const tableOf = (scaled: ReturnType<typeof tierTable>): Prize[] => {
+  if ('problem' in scaled) throw new Error(scaled.problem);
+  return scaled.table;
+};
 
 describe('tier tables', () => {
   it.each(TIERS.flatMap((tier) => [1_000n, 2_500n, 77_777n, 5_000_000n].map((target) => [tier, target] as const)))(
     '%s scaled to %s millis lands within 1%% of the target',
     (tier, target) => {
-      const table = tierTable(tier, 'USD', target)!;
+      const table = tableOf(tierTable(tier, 'USD', target));
       expect(withinOnePercent(expectedValue(weights(table), values(table)), target)).toBe(true);
       expect(table.every((p) => p.weight > 0 && Number.isInteger(p.weight))).toBe(true);
     },
   );
 
   it('Recipe 4: gold, $2.50 EV: cash prizes in USD, EV within a hair of 2500', () => {
-    const table = tierTable('gold', 'USD', 2_500n)!;
+    const table = tableOf(tierTable('gold', 'USD', 2_500n));
     expect(table[1].reward).toEqual({ type: 'external', amount: 820, currency: 'USD', description: '0.82 USD cash prize' });
     expect(expectedValue(weights(table), values(table)).rounded).toBeCloseTo(2500.05, 2);
   });
 
-  it('gives WINZ prizes in a WINZ box, and nothing when the target is too small to round to a milli', () => {
-    expect(tierTable('bronze', 'WINZ', 10_000n)![1].reward.type).toBe('winz');
-    expect(tierTable('platinum', 'USD', 1n)).toBeNull();
+  it('gives WINZ prizes in a WINZ box, and says why a target cannot be met', () => {
+    expect(tableOf(tierTable('bronze', 'WINZ', 10_000n))[1].reward.type).toBe('winz');
+    expect(tierTable('platinum', 'USD', 1n)).toEqual({ problem: 'is too small for the platinum table: a prize would round to 0 millis' });
+    expect(tierTable('platinum', 'USD', BigInt(Number.MAX_SAFE_INTEGER))).toEqual({
+      problem: 'is too large for the platinum table: a prize would exceed 2^53 − 1 millis',
+    });
   });
 
   it('formats cash amounts', () => {

@@ -22,8 +22,11 @@ export const TIER_SHAPES: Record<Tier, ReadonlyArray<readonly [weight: number, m
   platinum: [[45, 0], [30, 2], [17, 6], [6, 30], [2, 150]],
 };
 
-/** The tier's table scaled to `evTarget` (millis): WINZ prizes in a WINZ box, cash prizes otherwise. */
-export function tierTable(tier: Tier, currency: string, evTarget: bigint): Prize[] | null {
+/**
+ * The tier's table scaled to `evTarget` (millis): WINZ prizes in a WINZ box, cash prizes otherwise; or
+ * why the target cannot be met (a prize would round to 0 or exceed 2^53 − 1 millis).
+ */
+export function tierTable(tier: Tier, currency: string, evTarget: bigint): { table: Prize[] } | { problem: string } {
   const shape = TIER_SHAPES[tier];
   const totalWeight = BigInt(shape.reduce((a, [w]) => a + w, 0));
   const weightedMultiples = BigInt(shape.reduce((a, [w, m]) => a + w * m, 0));
@@ -36,7 +39,8 @@ export function tierTable(tier: Tier, currency: string, evTarget: bigint): Prize
     // round(multiple × target × W / Σ w·m), in integers
     const num = BigInt(multiple) * evTarget * totalWeight;
     const amount = (num * 2n + weightedMultiples) / (2n * weightedMultiples);
-    if (amount < 1n || amount > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+    if (amount < 1n) return { problem: `is too small for the ${tier} table: a prize would round to 0 millis` };
+    if (amount > BigInt(Number.MAX_SAFE_INTEGER)) return { problem: `is too large for the ${tier} table: a prize would exceed 2^53 − 1 millis` };
     const value = Number(amount);
     prizes.push({
       weight,
@@ -46,7 +50,7 @@ export function tierTable(tier: Tier, currency: string, evTarget: bigint): Prize
           : { type: 'external', amount: value, currency, description: `${formatUnits(value)} ${currency} cash prize` },
     });
   }
-  return prizes;
+  return { table: prizes };
 }
 
 /** 2500 → "2.50", 1234567 → "1234.567". */

@@ -10,6 +10,7 @@ import type { ErrorDetail } from '@app/common';
 
 const NESTED = Symbol('wowsino:nested-dto');
 const COERCE = Symbol('wowsino:coerce');
+const EACH = Symbol('wowsino:nested-each');
 type Ctor = abstract new (...args: never[]) => unknown;
 
 function defineInMap<V>(symbol: symbol, target: object, key: string | symbol, value: V): void {
@@ -33,6 +34,7 @@ export const NestedDto =
   (type: () => Ctor, options: { each?: boolean } = {}): PropertyDecorator =>
   (target: object, key: string | symbol) => {
     defineInMap(NESTED, target, key, type);
+    defineInMap(EACH, target, key, options.each === true);
     ValidateNested({ each: options.each })(target, key as string);
     if (!options.each) IsObject()(target, key as string);
   };
@@ -81,14 +83,17 @@ export function toInstance<T>(cls: Ctor, plain: Record<string, unknown>): T {
   const instance = Object.create(cls.prototype) as Record<string, unknown>;
   const props = declaredProperties(cls);
   const nested = mapOf<() => Ctor>(NESTED, cls);
+  const each = mapOf<boolean>(EACH, cls);
   const coerce = mapOf<(v: unknown) => unknown>(COERCE, cls);
   for (const [key, raw] of Object.entries(plain)) {
     if (!props.has(key)) continue;
     let value = coerce.get(key)?.(raw) ?? raw;
     const type = nested.get(key);
     if (type) {
-      const build = (v: unknown) => (isPlainObject(v) ? toInstance(type(), v) : v);
-      value = Array.isArray(value) ? value.map(build) : build(value);
+      // Anything but an object where a nested DTO belongs becomes null, so that class-validator names
+      // the very item (`steps[1]`) instead of descending into an array it was not meant to walk.
+      const build = (v: unknown) => (isPlainObject(v) ? toInstance(type(), v) : null);
+      value = Array.isArray(value) && each.get(key) ? value.map(build) : build(value);
     }
     Object.defineProperty(instance, key, { value, enumerable: true, writable: true, configurable: true });
   }

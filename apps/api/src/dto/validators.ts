@@ -37,7 +37,10 @@ export function parseRfc3339(v: unknown): Date | null {
   const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
   if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || s > 59) return null;
   const date = new Date(v);
-  return Number.isNaN(date.getTime()) ? null : date;
+  // The year as written is checked above; its offset can still carry it past 9999 (or before 1970) in
+  // UTC, which PostgreSQL would store but no response could print.
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1970 || date.getUTCFullYear() > 9999) return null;
+  return date;
 }
 
 /** An RFC 3339 timestamp with a time zone, e.g. 2026-05-19T12:00:00Z. */

@@ -45,7 +45,15 @@ export function formatValidationErrors(errors: readonly ValidationError[], paren
   const out: ErrorDetail[] = [];
   for (const e of errors) {
     const field = !parent ? e.property : /^\d+$/.test(e.property) ? `${parent}[${e.property}]` : `${parent}.${e.property}`;
-    for (const [constraint, message] of Object.entries(e.constraints ?? {})) {
+    const constraints = Object.entries(e.constraints ?? {});
+    // A value of the wrong shape is told so once: not an array (not also its size), not an object
+    // where a nested DTO belongs (by the field's own rule, if it has one).
+    const shown = e.constraints?.isArray
+      ? constraints.filter(([c]) => c === 'isArray')
+      : constraints.length > 1
+        ? constraints.filter(([c]) => c !== 'nestedValidation')
+        : constraints;
+    for (const [constraint, message] of shown) {
       out.push({ field, issue: issueText(constraint, message, e.property) });
     }
     if (e.children && e.children.length > 0) out.push(...formatValidationErrors(e.children, field));
@@ -55,5 +63,6 @@ export function formatValidationErrors(errors: readonly ValidationError[], paren
 
 function issueText(constraint: string, message: string, property: string): string {
   if (constraint === 'whitelistValidation') return 'is not allowed';
+  if (constraint === 'nestedValidation') return 'must be a JSON object';
   return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
 }
