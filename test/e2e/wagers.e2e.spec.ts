@@ -111,11 +111,18 @@ describe('POST /v1/wagers', () => {
     const again = await acme.server.post('/v1/wagers', body);
     expect(again.status).toBe(200);
     expect(again.text).toBe(first.text);
-    for (const changed of [{ ...body, bet_amount: 2_001 }, { ...body, win_amount: 5 }, { ...body, game_category: 'roulette' }, { ...body, player_id: undefined, external_ref: p.external_ref }]) {
+    // the same player named by external_ref is the same payload
+    const byRef = await acme.server.post('/v1/wagers', { ...body, player_id: undefined, external_ref: p.external_ref });
+    expect(byRef.status).toBe(200);
+    expect(byRef.text).toBe(first.text);
+    const other = await createPlayer(acme.server, { currency: 'USD' });
+    for (const changed of [{ ...body, bet_amount: 2_001 }, { ...body, win_amount: 5 }, { ...body, game_category: 'roulette' }, { ...body, player_id: other.id }, { ...body, player_id: undefined, external_ref: 'never-seen-before' }]) {
       const res = await acme.server.post('/v1/wagers', changed);
       expect(res.status).toBe(422);
       expect(res.body.error.code).toBe('idempotency_key_reused');
     }
+    // the refused wager naming a new external_ref created no player
+    expect((await acme.server.get('/v1/players/never-seen-before')).status).toBe(404);
     expect((await player(p.id)).stats.total_wagered).toBe(5_000);
   });
 

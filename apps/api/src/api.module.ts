@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { type AppConfig, ConfigModule } from '@app/common';
 import { DbModule } from '@app/db';
 import { BonusesModule } from '@app/bonuses';
+import { JackpotsModule } from '@app/jackpots';
 import { JourneysModule } from '@app/journeys';
 import { LootboxModule } from '@app/lootbox';
 import { PlayersModule } from '@app/players';
@@ -10,6 +11,7 @@ import { QueueModule } from '@app/queue';
 import { RedisModule } from '@app/redis';
 import { RewardsModule } from '@app/rewards';
 import { TenantsModule } from '@app/tenants';
+import { TournamentsModule } from '@app/tournaments';
 import { WagersModule } from '@app/wagers';
 import { WalletModule } from '@app/wallet';
 import { WebhooksModule } from '@app/webhooks';
@@ -18,12 +20,14 @@ import { HealthController } from './controllers/health.controller.js';
 import { PlatformController } from './controllers/platform.controller.js';
 import { BonusTemplatesController } from './controllers/bonus-templates.controller.js';
 import { IntakeController } from './controllers/intake.controller.js';
+import { JackpotsController } from './controllers/jackpots.controller.js';
 import { JourneysController } from './controllers/journeys.controller.js';
 import { LootboxController } from './controllers/lootbox.controller.js';
 import { PlayerActivityController } from './controllers/player-activity.controller.js';
 import { PlayerBonusesController } from './controllers/player-bonuses.controller.js';
 import { PlayerRewardsController } from './controllers/player-rewards.controller.js';
 import { PlayersController } from './controllers/players.controller.js';
+import { TournamentsController } from './controllers/tournaments.controller.js';
 import { WalletController } from './controllers/wallet.controller.js';
 import { WebhooksController } from './controllers/webhooks.controller.js';
 import { ReadinessService } from './health/readiness.service.js';
@@ -51,6 +55,8 @@ export class ApiModule {
         WagersModule,
         JourneysModule,
         LootboxModule,
+        TournamentsModule,
+        JackpotsModule,
       ],
       controllers: [
         HealthController,
@@ -63,6 +69,8 @@ export class ApiModule {
         IntakeController,
         JourneysController,
         LootboxController,
+        TournamentsController,
+        JackpotsController,
         PlayerActivityController,
         WebhooksController,
       ],

@@ -4,6 +4,7 @@ import { BonusesModule } from '@app/bonuses';
 import { DbModule } from '@app/db';
 import { QueueModule } from '@app/queue';
 import { RedisModule } from '@app/redis';
+import { TournamentsModule } from '@app/tournaments';
 import { WebhooksModule } from '@app/webhooks';
 import { BackgroundLoops } from './background-loops.js';
 import { WebhookDeliveryProcessor } from './processors/webhook-delivery.processor.js';
@@ -14,7 +15,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DbModule, RedisModule, QueueModule.forRoot(config), WebhooksModule, BonusesModule],
+      imports: [ConfigModule.forRoot(config), DbModule, RedisModule, QueueModule.forRoot(config), WebhooksModule, BonusesModule, TournamentsModule],
       providers: [WebhookDeliveryProcessor, BackgroundLoops],
     };
   }

@@ -44,40 +44,51 @@ export class BonusEngine {
   ) {}
 
   /**
+   * A batch of settled wagers, in order, with every grant involved locked once and written once.
    * Active bonuses in the wager's currency gain bet × the category's weight (nothing above max_bet,
    * which counts a violation), if the wager settled while the bonus was active; a bonus whose
    * requirement is met completes. Open cashback windows add the wager's net loss.
    */
-  async onWager(tenantId: TenantId, player: Player, w: WagerFacts, now = new Date()): Promise<WageringResult[]> {
-    const results: WageringResult[] = [];
-    for (const g of await this.repo.lockLiveGrants(tenantId, player.id)) {
-      if (g.currency !== w.currency) continue;
-      if (g.status === 'offered' && g.kind === 'cashback') {
-        if (w.settledAt >= g.createdAt && g.windowEndsAt && w.settledAt < g.windowEndsAt) {
-          await this.repo.changeGrant(tenantId, g.id, ['offered'], { cashbackNetLoss: g.cashbackNetLoss + w.betAmount - w.winAmount });
+  async onWagers(tenantId: TenantId, wagers: ReadonlyArray<{ player: Player; facts: WagerFacts }>, now = new Date()): Promise<WageringResult[][]> {
+    const grants = wagers.length === 0 ? new Map<string, LiveGrant[]>() : await this.repo.lockLiveGrantsOf(tenantId, [...new Set(wagers.map((w) => w.player.id))]);
+    if (grants.size === 0) return wagers.map(() => []);
+    const changed = new Map<string, LiveGrant>();
+    const completed: LiveGrant[] = [];
+    const results = wagers.map(({ player, facts: w }) => {
+      const out: WageringResult[] = [];
+      for (const g of grants.get(player.id) ?? []) {
+        if (g.currency !== w.currency) continue;
+        if (g.status === 'offered' && g.kind === 'cashback') {
+          if (w.settledAt >= g.createdAt && g.windowEndsAt && w.settledAt < g.windowEndsAt) {
+            g.cashbackNetLoss += w.betAmount - w.winAmount;
+            changed.set(g.id, g);
+          }
+          continue;
         }
-        continue;
+        if (g.status !== 'active' || !this.countsFor(g, w.settledAt, now)) continue;
+        const c = contribution(w.betAmount, w.gameCategory, g.template.gameWeights, g.template.maxBet);
+        g.wageringProgress += c.scaled;
+        g.maxBetViolations += c.violation ? 1 : 0;
+        if (g.wageringProgress >= g.wageringRequired! * 10_000n) {
+          g.status = 'completed';
+          g.completedAt = now;
+          g.endedAt = now;
+          completed.push(g);
+        }
+        changed.set(g.id, g);
+        out.push({
+          bonus_id: g.id,
+          wagering_contribution: Number(toDecimal4(c.scaled)),
+          wagering_progress: Number(toDecimal4(g.wageringProgress)),
+          wagering_required: Number(g.wageringRequired),
+          status: g.status,
+          max_bet_violation: c.violation,
+        });
       }
-      if (g.status !== 'active' || !this.countsFor(g, w.settledAt, now)) continue;
-      const c = contribution(w.betAmount, w.gameCategory, g.template.gameWeights, g.template.maxBet);
-      const progress = g.wageringProgress + c.scaled;
-      const met = progress >= g.wageringRequired! * 10_000n;
-      const change: GrantChange = {
-        wageringProgress: progress,
-        maxBetViolations: g.maxBetViolations + (c.violation ? 1 : 0),
-        ...(met && { status: 'completed', completedAt: now, endedAt: now }),
-      };
-      const updated = (await this.repo.changeGrant(tenantId, g.id, ['active'], change))!;
-      if (met) await this.outbox.emit(tenantId, 'bonus.completed', { ...toGrantView(updated) }, now);
-      results.push({
-        bonus_id: g.id,
-        wagering_contribution: Number(toDecimal4(c.scaled)),
-        wagering_progress: Number(toDecimal4(progress)),
-        wagering_required: Number(g.wageringRequired),
-        status: updated.status,
-        max_bet_violation: c.violation,
-      });
-    }
+      return out;
+    });
+    await this.repo.saveWagering(tenantId, [...changed.values()]);
+    for (const g of completed) await this.outbox.emit(tenantId, 'bonus.completed', { ...toGrantView(g) }, now);
     return results;
   }
 

@@ -194,6 +194,37 @@ export class BonusesRepository {
     return rows.map((r) => ({ ...toGrant(r), template: toTemplate(r.template) }));
   }
 
+  /** The live grants of several players (a batch of wagers), locked in id order, grouped by player. */
+  async lockLiveGrantsOf(tenantId: TenantId, playerIds: readonly string[]): Promise<Map<string, LiveGrant[]>> {
+    const locked = await this.db.txClient.$queryRaw<{ id: string }[]>`
+      SELECT id FROM bonus_grants
+       WHERE tenant_id = ${tenantId} AND player_id = ANY(${[...playerIds]}::text[]) AND status IN ('offered', 'active')
+       ORDER BY id FOR NO KEY UPDATE`;
+    const byPlayer = new Map<string, LiveGrant[]>();
+    if (locked.length === 0) return byPlayer;
+    const rows = await this.db.txClient.bonusGrant.findMany({
+      where: { id: { in: locked.map((l) => l.id) }, tenantId },
+      include: { ...WITH_PLAYER, template: true },
+      orderBy: { id: 'asc' },
+    });
+    for (const r of rows) byPlayer.set(r.playerId, [...(byPlayer.get(r.playerId) ?? []), { ...toGrant(r), template: toTemplate(r.template) }]);
+    return byPlayer;
+  }
+
+  /** A batch's wagering changes to locked grants, in one statement. */
+  async saveWagering(tenantId: TenantId, grants: readonly BonusGrant[]): Promise<void> {
+    if (grants.length === 0) return;
+    await this.db.txClient.$executeRaw`
+      UPDATE bonus_grants g
+         SET status = v.status, wagering_progress = v.progress::numeric, max_bet_violations = v.violations,
+             cashback_net_loss = v.net_loss, completed_at = v.completed_at, ended_at = v.ended_at, updated_at = now()
+        FROM unnest(${grants.map((x) => x.id)}::text[], ${grants.map((x) => x.status)}::text[], ${grants.map((x) => toDecimal4(x.wageringProgress))}::text[],
+                    ${grants.map((x) => x.maxBetViolations)}::int[], ${grants.map((x) => x.cashbackNetLoss)}::bigint[],
+                    ${grants.map((x) => x.completedAt)}::timestamptz[], ${grants.map((x) => x.endedAt)}::timestamptz[])
+             AS v(id, status, progress, violations, net_loss, completed_at, ended_at)
+       WHERE g.id = v.id AND g.tenant_id = ${tenantId}`;
+  }
+
   /** Writes a grant's new state; only while it is still in `from` (else returns null). */
   async changeGrant(tenantId: TenantId, id: string, from: readonly GrantStatus[], change: GrantChange): Promise<BonusGrant | null> {
     const { count } = await this.db.txClient.bonusGrant.updateMany({

@@ -3,7 +3,7 @@ import type { TenantId } from '@app/common';
 import { OutboxService } from '@app/outbox';
 import { isExcluded, type Player, PlayersService } from '@app/players';
 import { RewardsService } from '@app/rewards';
-import type { JourneyCompletedEvent } from './journey.types.js';
+import type { Journey, JourneyCompletedEvent } from './journey.types.js';
 import { JourneysRepository } from './journeys.repository.js';
 
 export interface Trigger {
@@ -45,8 +45,28 @@ export class JourneyEngine implements OnModuleInit {
   }
 
   async onTrigger(tenantId: TenantId, player: Player, t: Trigger, now = new Date()): Promise<JourneyProgress[]> {
+    return this.apply(tenantId, player, t, now, await this.repo.activeFor(tenantId, t.trigger, t.occurredAt));
+  }
+
+  /**
+   * Many events of one trigger (a batch of wagers), in order: the journeys are looked up once, and a
+   * tenant without any journey on this trigger costs one query for the whole batch.
+   */
+  async onTriggers(tenantId: TenantId, trigger: string, events: ReadonlyArray<{ player: Player } & Omit<Trigger, 'trigger'>>, now = new Date()): Promise<JourneyProgress[][]> {
+    if (events.length === 0) return [];
+    const candidates = await this.repo.activeFor(tenantId, trigger, null);
+    if (candidates.length === 0) return events.map(() => []);
+    const out: JourneyProgress[][] = [];
+    for (const { player, ...e } of events) {
+      const open = candidates.filter((j) => (j.startsAt === null || j.startsAt <= e.occurredAt) && (j.endsAt === null || j.endsAt > e.occurredAt));
+      out.push(await this.apply(tenantId, player, { ...e, trigger }, now, open));
+    }
+    return out;
+  }
+
+  private async apply(tenantId: TenantId, player: Player, t: Trigger, now: Date, journeys: readonly Journey[]): Promise<JourneyProgress[]> {
     const progressed: JourneyProgress[] = [];
-    for (const journey of await this.repo.activeFor(tenantId, t.trigger, t.occurredAt)) {
+    for (const journey of journeys) {
       const run = await this.repo.lockCurrentRun(tenantId, journey.id, player.id, journey.repeatable);
       if (run.completedAt) continue;
       const step = journey.steps[run.stepIndex];

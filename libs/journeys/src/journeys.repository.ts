@@ -82,14 +82,14 @@ export class JourneysRepository {
     return this.find(tenantId, id);
   }
 
-  /** Active journeys, open at `at`, with a step on `trigger`. */
-  async activeFor(tenantId: TenantId, trigger: string, at: Date): Promise<Journey[]> {
+  /** Active journeys with a step on `trigger`: open at `at`, or open at any time when `at` is null. */
+  async activeFor(tenantId: TenantId, trigger: string, at: Date | null): Promise<Journey[]> {
     const rows = await this.db.client.$queryRaw<JourneyRow[]>`
       SELECT id, tenant_id AS "tenantId", name, steps, reward, starts_at AS "startsAt", ends_at AS "endsAt", repeatable,
              created_at AS "createdAt", deactivated_at AS "deactivatedAt"
         FROM journeys
        WHERE tenant_id = ${tenantId} AND deactivated_at IS NULL
-         AND (starts_at IS NULL OR starts_at <= ${at}) AND (ends_at IS NULL OR ends_at > ${at})
+         AND (${at}::timestamptz IS NULL OR ((starts_at IS NULL OR starts_at <= ${at}) AND (ends_at IS NULL OR ends_at > ${at})))
          AND steps @> jsonb_build_array(jsonb_build_object('trigger', ${trigger}::text))
        ORDER BY id`;
     return rows.map(toJourney);

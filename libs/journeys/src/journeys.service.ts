@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, newId, type Page, type PageRequest, type TenantId, toPage } from '@app/common';
-import { BonusesService } from '@app/bonuses';
-import { LootboxesService } from '@app/lootbox';
+import { RewardReferences } from '@app/lootbox';
 import { PlayersService } from '@app/players';
 import type { Reward } from '@app/rewards';
 import { type JourneyStep, type JourneyView, type PlayerJourneyView, toJourneyView } from './journey.types.js';
@@ -21,8 +20,7 @@ export class JourneysService {
   constructor(
     private readonly repo: JourneysRepository,
     private readonly players: PlayersService,
-    private readonly bonuses: BonusesService,
-    private readonly lootboxes: LootboxesService,
+    private readonly references: RewardReferences,
   ) {}
 
   async create(tenantId: TenantId, input: CreateJourneyInput): Promise<JourneyView> {
@@ -67,9 +65,7 @@ export class JourneysService {
 
   /** A reward that names a bonus template or a lootbox must name one of this tenant's. */
   private async checkReward(tenantId: TenantId, reward: Reward): Promise<void> {
-    const missing =
-      (reward.type === 'bonus' && !(await this.bonuses.findTemplate(tenantId, reward.bonus_template_id))) ||
-      (reward.type === 'lootbox' && !(await this.lootboxes.exists(tenantId, reward.lootbox_id)));
-    if (missing) throw AppError.rule('invalid_reward', `the reward names an unknown ${reward.type === 'bonus' ? 'bonus template' : 'lootbox'}`, [{ field: 'reward', issue: 'names an unknown id' }]);
+    const missing = await this.references.unknown(tenantId, reward);
+    if (missing) throw AppError.rule('invalid_reward', `the reward names an unknown ${missing}`, [{ field: 'reward', issue: 'names an unknown id' }]);
   }
 }

@@ -151,19 +151,36 @@ export class PlayersRepository {
   }
 
 
+  /** Players named by `plr_` ids or external_refs, in one query (a batch of events). */
+  async findByRefs(tenantId: TenantId, refs: readonly string[]): Promise<Player[]> {
+    if (refs.length === 0) return [];
+    const rows = await this.db.client.player.findMany({
+      where: { tenantId, OR: [{ id: { in: refs.filter((r) => hasPrefix(r, 'plr')) } }, { externalRef: { in: [...refs] } }] },
+    });
+    return rows.map(toPlayer);
+  }
+
   /**
-   * A settled wager's stats: last_wager_at at the wager's own time (a replayed history lands when it
-   * happened); total_wagered counts wagers in the player's currency, which the first wager or deposit
-   * sets when the player has none.
+   * Locks a batch's players in id order (so batches that share players take turns, and never
+   * deadlock) and returns what may have changed since they were read: exclusion and currency.
    */
-  async recordWager(tenantId: TenantId, id: string, bet: bigint, currency: string, settledAt: Date): Promise<void> {
+  async lockMany(tenantId: TenantId, ids: readonly string[]): Promise<Map<string, Pick<Player, 'selfExcluded' | 'excludedUntil' | 'currency'>>> {
+    const rows = await this.db.txClient.$queryRaw<Array<{ id: string; self_excluded: boolean; excluded_until: Date | null; currency: string | null }>>`
+      SELECT id, self_excluded, excluded_until, currency FROM players
+       WHERE tenant_id = ${tenantId} AND id = ANY(${[...ids]}::text[]) ORDER BY id FOR NO KEY UPDATE`;
+    return new Map(rows.map((r) => [r.id, { selfExcluded: r.self_excluded, excludedUntil: r.excluded_until, currency: r.currency }]));
+  }
+
+  /** A batch's wager stats, one row per player, in one statement (PlayersService.recordWagers says what they mean). */
+  async recordWagers(tenantId: TenantId, rows: ReadonlyArray<{ id: string; currency: string; wagered: bigint; lastWagerAt: Date }>): Promise<void> {
+    if (rows.length === 0) return;
     await this.db.txClient.$executeRaw`
-      UPDATE players
-         SET currency = COALESCE(currency, ${currency}),
-             total_wagered = total_wagered + CASE WHEN COALESCE(currency, ${currency}) = ${currency} THEN ${bet}::bigint ELSE 0::bigint END,
-             last_wager_at = GREATEST(last_wager_at, ${settledAt}),
-             updated_at = now()
-       WHERE id = ${id} AND tenant_id = ${tenantId}`;
+      UPDATE players p
+         SET currency = COALESCE(p.currency, v.currency), total_wagered = p.total_wagered + v.wagered,
+             last_wager_at = GREATEST(p.last_wager_at, v.last_wager_at), updated_at = now()
+        FROM unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.currency)}::text[], ${rows.map((r) => r.wagered)}::bigint[],
+                    ${rows.map((r) => r.lastWagerAt)}::timestamptz[]) AS v(id, currency, wagered, last_wager_at)
+       WHERE p.id = v.id AND p.tenant_id = ${tenantId}`;
   }
 
   /** A deposit's stats, at its own time. Returns whether it is the player's first deposit ever. */

@@ -101,8 +101,23 @@ export class PlayersService {
     return inserted;
   }
 
-  recordWager(tenantId: TenantId, player: Player, bet: bigint, currency: string, settledAt: Date): Promise<void> {
-    return this.players.recordWager(tenantId, player.id, bet, currency, settledAt);
+  /** Players named by `plr_` ids or external_refs (a batch of events); unknown ones are simply absent. */
+  findByRefs(tenantId: TenantId, refs: readonly string[]): Promise<Player[]> {
+    return this.players.findByRefs(tenantId, refs);
+  }
+
+  /** Locks a batch's players (in id order) and returns their exclusion and currency as of the lock. */
+  lockMany(tenantId: TenantId, ids: readonly string[]): ReturnType<PlayersRepository['lockMany']> {
+    return this.players.lockMany(tenantId, ids);
+  }
+
+  /**
+   * A batch's wager stats, per player: last_wager_at at the wagers' own time (a replayed history lands
+   * when it happened); total_wagered counts wagers in the player's currency, which the first wager or
+   * deposit sets when the player has none.
+   */
+  recordWagers(tenantId: TenantId, rows: ReadonlyArray<{ id: string; currency: string; wagered: bigint; lastWagerAt: Date }>): Promise<void> {
+    return this.players.recordWagers(tenantId, rows);
   }
 
   recordDeposit(tenantId: TenantId, player: Player, amount: bigint, currency: string, occurredAt: Date): Promise<boolean> {

@@ -1,2 +1,3 @@
+export * from './ingest.service.js';
+export * from './ingest.types.js';
 export * from './wagers.module.js';
-export * from './wagers.service.js';

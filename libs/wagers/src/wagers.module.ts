@@ -1,9 +1,17 @@
 import { Module } from '@nestjs/common';
 import { BonusesModule } from '@app/bonuses';
+import { JackpotsModule } from '@app/jackpots';
 import { JourneysModule } from '@app/journeys';
 import { PlayersModule } from '@app/players';
+import { TournamentsModule } from '@app/tournaments';
+import { IngestBatch } from './ingest-batch.service.js';
+import { IngestBatcher } from './ingest-batcher.js';
+import { IngestService } from './ingest.service.js';
 import { WagersRepository } from './wagers.repository.js';
-import { WagersService } from './wagers.service.js';
 
-@Module({ imports: [PlayersModule, BonusesModule, JourneysModule], providers: [WagersRepository, WagersService], exports: [WagersService] })
+@Module({
+  imports: [PlayersModule, BonusesModule, JourneysModule, TournamentsModule, JackpotsModule],
+  providers: [WagersRepository, IngestBatch, IngestBatcher, IngestService],
+  exports: [IngestService],
+})
 export class WagersModule {}

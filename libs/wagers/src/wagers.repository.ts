@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DbService, Prisma } from '@app/db';
+import { DbService } from '@app/db';
 import type { TenantId } from '@app/common';
 
 export interface WagerRow {
@@ -13,6 +13,7 @@ export interface WagerRow {
   gameCategory: string;
   settledAt: Date;
   requestHash: string;
+  response: object;
   createdAt: Date;
 }
 
@@ -20,24 +21,32 @@ export interface WagerRow {
 export class WagersRepository {
   constructor(private readonly db: DbService) {}
 
-  async findBySource(tenantId: TenantId, sourceWagerId: string): Promise<{ requestHash: string; response: unknown } | null> {
-    return this.db.client.wager.findUnique({
-      where: { tenantId_sourceWagerId: { tenantId, sourceWagerId } },
-      select: { requestHash: true, response: true },
+  /** Stored answers of these source_wager_ids. */
+  async findBySources(tenantId: TenantId, sourceWagerIds: readonly string[]): Promise<Map<string, { requestHash: string; response: unknown }>> {
+    if (sourceWagerIds.length === 0) return new Map();
+    const rows = await this.db.client.wager.findMany({
+      where: { tenantId, sourceWagerId: { in: [...sourceWagerIds] } },
+      select: { sourceWagerId: true, requestHash: true, response: true },
     });
+    return new Map(rows.map((r) => [r.sourceWagerId, { requestHash: r.requestHash, response: r.response }]));
   }
 
-  /** INSERT … ON CONFLICT DO NOTHING: false when the source_wager_id was taken (a concurrent one waits for the winner). */
-  async insert(tenantId: TenantId, w: WagerRow): Promise<boolean> {
-    const count = await this.db.txClient.$executeRaw`
-      INSERT INTO wagers (id, tenant_id, source_wager_id, player_id, bet_amount, win_amount, currency, game_code, game_category, settled_at, request_hash, created_at)
-      VALUES (${w.id}, ${tenantId}, ${w.sourceWagerId}, ${w.playerId}, ${w.betAmount}, ${w.winAmount}, ${w.currency}, ${w.gameCode}, ${w.gameCategory},
-              ${w.settledAt}, ${w.requestHash}, ${w.createdAt})
+  /**
+   * Claims a batch's source_wager_ids with their answers, INSERT … ON CONFLICT DO NOTHING in one
+   * statement; returns how many were new (fewer: a duplicate committed meanwhile, after which this
+   * insert waited for it).
+   */
+  async insertMany(tenantId: TenantId, rows: readonly WagerRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    return this.db.txClient.$executeRaw`
+      INSERT INTO wagers (id, tenant_id, source_wager_id, player_id, bet_amount, win_amount, currency, game_code, game_category, settled_at,
+                          request_hash, response, created_at)
+      SELECT id, ${tenantId}, k, p, b, w, c, g, gc, s, h, r::json, ${rows[0].createdAt}
+        FROM unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.sourceWagerId)}::text[], ${rows.map((r) => r.playerId)}::text[],
+                    ${rows.map((r) => r.betAmount)}::bigint[], ${rows.map((r) => r.winAmount)}::bigint[], ${rows.map((r) => r.currency)}::text[],
+                    ${rows.map((r) => r.gameCode)}::text[], ${rows.map((r) => r.gameCategory)}::text[], ${rows.map((r) => r.settledAt)}::timestamptz[],
+                    ${rows.map((r) => r.requestHash)}::text[], ${rows.map((r) => JSON.stringify(r.response))}::text[])
+             AS v(id, k, p, b, w, c, g, gc, s, h, r)
       ON CONFLICT (tenant_id, source_wager_id) DO NOTHING`;
-    return count === 1;
-  }
-
-  async setResponse(tenantId: TenantId, id: string, response: object): Promise<void> {
-    await this.db.txClient.wager.update({ where: { id, tenantId }, data: { response: response as Prisma.InputJsonObject } });
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Replayable, TenantId } from '@app/common';
 import { type PlayerEventResponse, PlayerEventsService } from '@app/journeys';
-import { type WagerResponse, WagersService } from '@app/wagers';
+import { IngestService, type WagerResponse } from '@app/wagers';
 import { Access, CurrentTenant } from '../auth/auth.decorators.js';
 import { PlayerEventDto, PlayerEventResultDto, WagerDto, WagerResultDto } from '../dto/intake.dto.js';
 import { ApiBodyErrors } from '../http/api-errors.decorator.js';
@@ -14,7 +14,7 @@ const REPLAY = { description: 'replay: the first answer, with Idempotent-Replaye
 @Controller('v1')
 export class IntakeController {
   constructor(
-    private readonly wagers: WagersService,
+    private readonly ingest: IngestService,
     private readonly events: PlayerEventsService,
   ) {}
 
@@ -24,14 +24,18 @@ export class IntakeController {
     summary: 'A settled wager (idempotent on source_wager_id)',
     description:
       "Updates the player's stats at settled_at (total_wagered counts wagers in the player's currency) and the " +
-      'wagering of their active bonuses in that currency: bet × the category weight, nothing above max_bet. An ' +
-      'external_ref never seen before creates the player.',
+      'wagering of their active bonuses in that currency: bet × the category weight, nothing above max_bet; fires the ' +
+      'journey trigger wager; scores the tournaments named in tournament_ids and every running auto_enroll tournament of ' +
+      'the currency; contributes to the jackpots named and the auto_enroll ones of the currency. The (tournament, ' +
+      'source_wager_id) and (jackpot, source_wager_id) keys are shared with the score and contribute endpoints. An unknown ' +
+      'tournament or jackpot id is a 404 that stores nothing; a named tournament that cannot take the wager answers why ' +
+      '(tournament_not_running, currency_mismatch) in its entry. An external_ref never seen before creates the player.',
   })
   @ApiCreatedResponse({ type: WagerResultDto })
   @ApiOkResponse({ type: WagerResultDto, ...REPLAY })
   @ApiBodyErrors(404, 409, 422)
   wager(@CurrentTenant() tenant: TenantId, @Body() dto: WagerDto): Promise<Replayable<WagerResponse>> {
-    return this.wagers.ingest(tenant, dto.toInput());
+    return this.ingest.wager(tenant, dto.toInput());
   }
 
   @Post('journeys/event')

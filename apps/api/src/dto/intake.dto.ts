@@ -1,30 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray } from 'class-validator';
-import type { PlayerRef } from '@app/players';
 import type { PlayerEventInput } from '@app/journeys';
 import type { WagerInput } from '@app/wagers';
-import { exactlyOneOf, IsAttributes, IsCurrencyCode, IsMoney, IsOptionalNonNull, IsRef, IsRfc3339, IsText, parseRfc3339, rule } from './validators.js';
+import { ContributionResultDto } from './jackpot.dto.js';
+import { NamesAPlayer } from './player-ref.dto.js';
+import { ScoreResultDto } from './tournament.dto.js';
+import { exactlyOneOf, IsAttributes, IsCurrencyCode, IsGameCategory, IsMoney, IsOptionalNonNull, IsRef, IsRfc3339, IsText, parseRfc3339, rule } from './validators.js';
 
-const CATEGORY = /^[a-z][a-z0-9_]{0,31}$/;
 const TRIGGER = /^[a-z][a-z0-9_.:-]{0,63}$/;
-
-/** `player_id` (a plr_ id or an external_ref) or `external_ref`: exactly one. */
-export abstract class NamesAPlayer {
-  @ApiPropertyOptional({ description: "the WOWsino id (plr_…) or the operator's external_ref" })
-  @IsOptionalNonNull()
-  @IsRef()
-  player_id?: string;
-
-  @ApiPropertyOptional({ description: "the operator's id; a new one creates the player on the fly" })
-  @IsOptionalNonNull()
-  @IsRef()
-  external_ref?: string;
-
-  playerRef(): PlayerRef {
-    exactlyOneOf(this, ['player_id', 'external_ref']);
-    return this.player_id !== undefined ? { playerId: this.player_id } : { externalRef: this.external_ref! };
-  }
-}
 
 export class WagerDto extends NamesAPlayer {
   @ApiProperty({ description: 'your id of the settled wager: the idempotency key (tenant-wide)', maxLength: 128 })
@@ -37,7 +20,7 @@ export class WagerDto extends NamesAPlayer {
   @ApiProperty({ example: 'book-of-dead', maxLength: 64 }) @IsText(1, 64) game_code!: string;
 
   @ApiProperty({ example: 'slots', description: 'slots, live_casino, table, roulette, blackjack, crash, other, … (lowercase, a-z 0-9 _)' })
-  @rule('isCategory', 'must be a lowercase category name (a-z, 0-9, _; up to 32)', (v) => typeof v === 'string' && CATEGORY.test(v))
+  @IsGameCategory()
   game_category!: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'when the wager settled (default: now); stats use it' })
@@ -125,8 +108,10 @@ export class WageringResultDto {
 export class WagerResultDto {
   @ApiProperty({ example: 'wgr_01jd5x3k8q7m2n4p6r8s0t2v4w' }) wager_id!: string;
   @ApiProperty() source_wager_id!: string;
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) tournaments!: unknown[];
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) jackpots!: unknown[];
+  @ApiProperty({ type: [ScoreResultDto], description: 'the named tournaments (in the order named), then the auto_enroll ones that took the wager' })
+  tournaments!: ScoreResultDto[];
+  @ApiProperty({ type: [ContributionResultDto], description: 'the named jackpots, then the auto_enroll ones of the currency' })
+  jackpots!: ContributionResultDto[];
   @ApiProperty({ type: [WageringResultDto] }) bonuses!: WageringResultDto[];
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn } from 'class-validator';
 import { type CreateLootboxInput, type OpenInput, type Prize, type PrizeReward, type Tier, TIERS } from '@app/lootbox';
-import { NamesAPlayer } from './intake.dto.js';
+import { NamesAPlayer } from './player-ref.dto.js';
 import { NestedDto } from './known-properties.js';
 import { IsReward, RewardDto } from './reward.dto.js';
 import { IsCurrencyCode, IsIntIn, IsMoney, IsOptionalNonNull, IsText } from './validators.js';

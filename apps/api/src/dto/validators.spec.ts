@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseRfc3339 } from './validators.js';
+import { parseRfc3339, plainDecimal } from './validators.js';
 
 describe('parseRfc3339', () => {
   it.each([
@@ -19,4 +19,18 @@ describe('parseRfc3339', () => {
       expect(parseRfc3339(value)).toBeNull();
     },
   );
+});
+
+describe('plainDecimal', () => {
+  it.each([
+    [1e-7, '0.0000001'],
+    [1.5e-10, '0.00000000015'],
+    [0.015, '0.015'],
+    [1e21, '1000000000000000000000'],
+    [2.5e21, '2500000000000000000000'],
+    [-3e-7, '-0.0000003'],
+    [42, '42'],
+  ])('prints %p as %s', (v, text) => {
+    expect(plainDecimal(v)).toBe(text);
+  });
 });

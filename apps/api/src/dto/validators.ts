@@ -69,6 +69,12 @@ export const IsText = (min: number, max: number, options?: ValidationOptions): P
     options,
   );
 
+const GAME_CATEGORY = /^[a-z][a-z0-9_]{0,31}$/;
+
+/** A game category: slots, live_casino, table, roulette, blackjack, crash, other, or the operator's own. */
+export const IsGameCategory = (options?: ValidationOptions): PropertyDecorator =>
+  rule('isGameCategory', 'must be a lowercase category name (a-z, 0-9, _; up to 32)', (v) => typeof v === 'string' && GAME_CATEGORY.test(v), options);
+
 /** A player reference: `plr_…` or the operator's external_ref. */
 export const IsRef = (options?: ValidationOptions): PropertyDecorator => IsText(1, 128, options);
 
@@ -99,6 +105,21 @@ export const IsOptionalNonNull = (): PropertyDecorator => (target: object, key: 
   ValidateIf((o: Record<string | symbol, unknown>) => o[key] !== undefined)(target, key as string);
 
 /** A JSON number in [min, max] (or (min, max] with exclusiveMin) with at most `places` decimals. */
+/**
+ * A JSON number as the plain decimal it was written as (JavaScript's shortest round-trip form, without
+ * an exponent): 1e-7 → "0.0000001", 0.015 → "0.015".
+ */
+export function plainDecimal(v: number): string {
+  const m = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(String(v));
+  if (!m) return String(v);
+  const [, sign, whole, frac = '', exp] = m;
+  const digits = whole + frac;
+  const point = whole.length + Number(exp);
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
 export const IsDecimal = (min: number, max: number, places: number, options?: ValidationOptions & { exclusiveMin?: boolean }): PropertyDecorator =>
   rule(
     'isDecimal',
@@ -108,8 +129,7 @@ export const IsDecimal = (min: number, max: number, places: number, options?: Va
       Number.isFinite(v) &&
       (options?.exclusiveMin ? v > min : v >= min) &&
       v <= max &&
-      (String(v).split('.')[1] ?? '').length <= places &&
-      !/e/i.test(String(v)),
+      (plainDecimal(v).split('.')[1] ?? '').length <= places,
     options,
   );
 

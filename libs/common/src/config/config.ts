@@ -18,8 +18,14 @@ export interface AppConfig {
   readonly shutdownTimeoutMs: number;
   /** BullMQ job lock: how long before a crashed worker's active jobs are handed to another worker. */
   readonly queueLockMs: number;
-  /** how often the worker looks for due deadlines (bonus expiries, cashback windows, …) */
+  /** how often the worker looks for due deadlines (bonus expiries, cashback windows, tournament ends, …) */
   readonly timersPollMs: number;
+  readonly ingest: {
+    /** most wagers (and scores, contributions) one transaction carries */
+    readonly batchMax: number;
+    /** batch transactions in flight per API process */
+    readonly concurrency: number;
+  };
   readonly webhook: {
     readonly allowPrivateNetworks: boolean;
     /** Delays between attempts; undefined means the built-in schedule. */
@@ -153,6 +159,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     queueLockMs: r.int('QUEUE_LOCK_MS', 30_000, 1_000, 600_000),
     timersPollMs: r.int('TIMERS_POLL_MS', 1_000, 50, 60_000),
+    ingest: {
+      batchMax: r.int('INGEST_BATCH_MAX', 200, 1, 5_000),
+      concurrency: r.int('INGEST_CONCURRENCY', 2, 1, 64),
+    },
     webhook: {
       allowPrivateNetworks: r.bool('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
       retryDelaysSeconds: r.intList('WEBHOOK_RETRY_DELAYS_SECONDS', 0, 7 * 24 * 3600),

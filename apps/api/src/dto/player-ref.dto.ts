@@ -1,0 +1,21 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import type { PlayerRef } from '@app/players';
+import { exactlyOneOf, IsOptionalNonNull, IsRef } from './validators.js';
+
+/** `player_id` (a plr_ id or an external_ref) or `external_ref`: exactly one. */
+export abstract class NamesAPlayer {
+  @ApiPropertyOptional({ description: "the WOWsino id (plr_…) or the operator's external_ref" })
+  @IsOptionalNonNull()
+  @IsRef()
+  player_id?: string;
+
+  @ApiPropertyOptional({ description: "the operator's id; a new one creates the player on the fly" })
+  @IsOptionalNonNull()
+  @IsRef()
+  external_ref?: string;
+
+  playerRef(): PlayerRef {
+    exactlyOneOf(this, ['player_id', 'external_ref']);
+    return this.player_id !== undefined ? { playerId: this.player_id } : { externalRef: this.external_ref! };
+  }
+}

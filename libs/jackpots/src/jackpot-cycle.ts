@@ -1,0 +1,109 @@
+import { dropPoint, JACKPOT_ALGORITHM, roll, rollWins } from './jackpot-fair.js';
+import { contributionNanos, NANOS_PER_MILLI, splitPool } from './pool-math.js';
+
+export type JackpotType = 'must_drop' | 'progressive';
+
+export interface JackpotTerms {
+  type: JackpotType;
+  seedAmount: bigint;
+  /** contribution_rate in nanos per milli (9 decimals) */
+  rateNanos: bigint;
+  mustDropBy: bigint | null;
+  /** hit_rate scaled by 10^12 */
+  hitRateScaled: bigint | null;
+}
+
+export interface CycleState {
+  cycle: number;
+  poolNanos: bigint;
+  seedId: string;
+  seed: string;
+  commit: string;
+}
+
+export interface NewSeed {
+  id: string;
+  seed: string;
+  commit: string;
+}
+
+/** What a win reveals, so anyone can recompute it (the README shows how). */
+export interface WinProof {
+  algorithm: string;
+  seed: string;
+  seed_commit: string;
+  /** must_drop: the cycle's drop point, millis */
+  drop_point?: number;
+  /** progressive: the contribution's roll, 16 hex digits (r / 2^64 < hit_rate × bet / 1000 won) */
+  roll?: string;
+  /** the pool when it was won, millis, exact */
+  pool: string;
+}
+
+export interface CycleWin<S extends NewSeed = NewSeed> {
+  cycle: number;
+  sourceWagerId: string;
+  amount: bigint;
+  seedId: string;
+  proof: WinProof;
+  nextSeed: S;
+}
+
+export interface ContributionOutcome<S extends NewSeed = NewSeed> {
+  contributionNanos: bigint;
+  /** the cycle the contribution went to */
+  cycle: number;
+  /** the pool after it (after the reset, when it won), nanos */
+  poolAfterNanos: bigint;
+  win: CycleWin<S> | null;
+}
+
+/**
+ * Contributions applied in order to a jackpot's current cycle. The winning contribution is added to
+ * the pool before it is paid; a win pays the pool's whole millis and the next cycle starts at
+ * seed_amount plus the fraction carried, with a new seed. Conservation holds exactly:
+ * pool + wins = seeds + contributions.
+ */
+export function applyContributions<S extends NewSeed>(
+  terms: JackpotTerms,
+  start: CycleState,
+  contributions: ReadonlyArray<{ sourceWagerId: string; betAmount: bigint }>,
+  nextSeed: () => S,
+): { outcomes: ContributionOutcome<S>[]; state: CycleState } {
+  let state = { ...start };
+  let drop = terms.type === 'must_drop' ? dropPoint(state.seed, terms.seedAmount, terms.mustDropBy!) : null;
+  const outcomes: ContributionOutcome<S>[] = [];
+  for (const c of contributions) {
+    const added = contributionNanos(c.betAmount, terms.rateNanos);
+    const pool = state.poolNanos + added;
+    const r = terms.type === 'progressive' ? roll(state.seed, c.sourceWagerId) : null;
+    const won = drop !== null ? pool >= drop * NANOS_PER_MILLI : rollWins(r!, terms.hitRateScaled!, c.betAmount);
+    if (!won) {
+      state = { ...state, poolNanos: pool };
+      outcomes.push({ contributionNanos: added, cycle: state.cycle, poolAfterNanos: pool, win: null });
+      continue;
+    }
+    const { millis, carry } = splitPool(pool);
+    const next = nextSeed();
+    const win: CycleWin<S> = {
+      cycle: state.cycle,
+      sourceWagerId: c.sourceWagerId,
+      amount: millis,
+      seedId: state.seedId,
+      proof: {
+        algorithm: JACKPOT_ALGORITHM,
+        seed: state.seed,
+        seed_commit: state.commit,
+        ...(drop !== null && { drop_point: Number(drop) }),
+        ...(r !== null && { roll: r.toString(16).padStart(16, '0') }),
+        pool: `${millis}.${carry.toString().padStart(9, '0')}`,
+      },
+      nextSeed: next,
+    };
+    const wonCycle = state.cycle;
+    state = { cycle: state.cycle + 1, poolNanos: terms.seedAmount * NANOS_PER_MILLI + carry, seedId: next.id, seed: next.seed, commit: next.commit };
+    drop = terms.type === 'must_drop' ? dropPoint(state.seed, terms.seedAmount, terms.mustDropBy!) : null;
+    outcomes.push({ contributionNanos: added, cycle: wonCycle, poolAfterNanos: state.poolNanos, win });
+  }
+  return { outcomes, state };
+}

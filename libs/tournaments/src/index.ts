@@ -1,0 +1,7 @@
+export * from './prizes.js';
+export * from './scoring.js';
+export * from './tournament-finalizer.service.js';
+export * from './tournament-scoring.service.js';
+export * from './tournament.types.js';
+export * from './tournaments.module.js';
+export * from './tournaments.service.js';
