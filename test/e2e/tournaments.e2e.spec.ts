@@ -308,6 +308,7 @@ describe('the leaderboard cache', () => {
 describe('the end of a tournament', () => {
   it('accepts late wagers inside the grace, then finalizes once: prizes paid, tournament.finished, later scores refused', async () => {
     const tenant = await createTenant(api.platform);
+    const [a, b, c, d] = await Promise.all([0, 1, 2, 3].map(() => createPlayer(tenant.server)));
     const now = Date.now();
     const t = await tournament(
       {
@@ -321,7 +322,6 @@ describe('the end of a tournament', () => {
       },
       tenant,
     );
-    const [a, b, c, d] = await Promise.all([0, 1, 2, 3].map(() => createPlayer(tenant.server)));
     for (const [p, bet] of [[a, 300], [b, 900], [c, 600], [d, 100]] as const) {
       expect((await score(t.id, { player_id: p.id, bet_amount: bet }, tenant)).status).toBe(201);
     }

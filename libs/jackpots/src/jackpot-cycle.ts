@@ -1,5 +1,5 @@
-import { dropPoint, JACKPOT_ALGORITHM, roll, rollWins } from './jackpot-fair.js';
-import { contributionNanos, NANOS_PER_MILLI, splitPool } from './pool-math.js';
+import { dropPoint, HIT_RATE_DECIMALS, JACKPOT_ALGORITHM, roll, rollWins } from './jackpot-fair.js';
+import { contributionNanos, formatScaled, NANOS_PER_MILLI, splitPool } from './pool-math.js';
 
 export type JackpotType = 'must_drop' | 'progressive';
 
@@ -32,9 +32,13 @@ export interface WinProof {
   algorithm: string;
   seed: string;
   seed_commit: string;
-  /** must_drop: the cycle's drop point, millis */
+  /** must_drop: the terms the drop point comes from, and the drop point, millis */
+  seed_amount?: number;
+  must_drop_by?: number;
   drop_point?: number;
-  /** progressive: the contribution's roll, 16 hex digits (r / 2^64 < hit_rate × bet / 1000 won) */
+  /** progressive: the winning bet, the chance per unit bet, and the bet's roll, 16 hex digits (r / 2^64 < hit_rate × bet / 1000 won) */
+  bet_amount?: number;
+  hit_rate?: string;
   roll?: string;
   /** the pool when it was won, millis, exact */
   pool: string;
@@ -94,8 +98,8 @@ export function applyContributions<S extends NewSeed>(
         algorithm: JACKPOT_ALGORITHM,
         seed: state.seed,
         seed_commit: state.commit,
-        ...(drop !== null && { drop_point: Number(drop) }),
-        ...(r !== null && { roll: r.toString(16).padStart(16, '0') }),
+        ...(drop !== null && { seed_amount: Number(terms.seedAmount), must_drop_by: Number(terms.mustDropBy), drop_point: Number(drop) }),
+        ...(r !== null && { bet_amount: Number(c.betAmount), hit_rate: formatScaled(terms.hitRateScaled!, HIT_RATE_DECIMALS), roll: r.toString(16).padStart(16, '0') }),
         pool: `${millis}.${carry.toString().padStart(9, '0')}`,
       },
       nextSeed: next,

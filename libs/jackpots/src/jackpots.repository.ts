@@ -158,8 +158,11 @@ export class JackpotsRepository {
    */
   async lockPools(tenantId: TenantId, ids: readonly string[]): Promise<Array<Jackpot & { seedCiphertext: string }>> {
     if (ids.length === 0) return [];
-    const rows = await this.db.txClient.$queryRaw<JackpotRow[]>`
-      ${SELECT} WHERE j.tenant_id = ${tenantId} AND j.id = ANY(${[...ids]}::text[]) ORDER BY j.id FOR UPDATE OF j`;
+    // Lock first, read after: a join locked FOR UPDATE would re-check a pool that a concurrent win moved
+    // to a new seed against the old seed row, and silently drop it. The read is a new statement, so it
+    // sees the pool and seed as the last holder of the lock committed them.
+    await this.db.txClient.$queryRaw`SELECT id FROM jackpots WHERE tenant_id = ${tenantId} AND id = ANY(${[...ids]}::text[]) ORDER BY id FOR UPDATE`;
+    const rows = await this.db.txClient.$queryRaw<JackpotRow[]>`${SELECT} WHERE j.tenant_id = ${tenantId} AND j.id = ANY(${[...ids]}::text[]) ORDER BY j.id`;
     return rows.map(toJackpot);
   }
 
