@@ -105,12 +105,13 @@ export async function stop(proc) {
 }
 
 export async function startApi(env) {
-  const { proc, line } = await startProcess(path.join(ROOT, 'dist/apps/api/src/main.js'), [], env, /"api listening"/);
+  // BENCH_PROFILE_DIR=<dir> writes V8 CPU profiles of the API and the worker there (node --cpu-prof).
+  const args = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const { proc, line } = await startProcess(path.join(ROOT, 'dist/apps/api/src/main.js'), [], env, /"api listening"/, args);
   return { proc, url: `http://127.0.0.1:${JSON.parse(line).port}` };
 }
 
 export async function startWorker(env) {
-  // BENCH_PROFILE_DIR=<dir> writes a V8 CPU profile of the worker there (node --cpu-prof).
   const args = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const { proc } = await startProcess(path.join(ROOT, 'dist/apps/worker/src/main.js'), [], env, /"worker started"/, args);
   return proc;

@@ -57,6 +57,71 @@ function toGrant(r: GrantRow): BonusGrant {
 
 const WITH_PLAYER = { player: { select: { externalRef: true } } } as const;
 
+/**
+ * A live grant with its template as one JSON object, numbers as text, for raw SQL on the wager hot
+ * path (from bonus_grants g JOIN players pl JOIN bonus_templates bt). liveGrantFromJson reads it.
+ */
+export const LIVE_GRANT_JSON = `json_build_object(
+  'id', g.id, 'player_id', g.player_id, 'external_ref', pl.external_ref, 'template_id', g.template_id, 'kind', g.kind,
+  'currency', g.currency, 'status', g.status, 'amount', g.amount::text, 'deposit_amount', g.deposit_amount::text,
+  'wagering_required', g.wagering_required::text, 'wagering_progress', g.wagering_progress::text, 'max_bet_violations', g.max_bet_violations,
+  'cashback_net_loss', g.cashback_net_loss::text, 'window_ends_at', g.window_ends_at, 'expires_at', g.expires_at,
+  'activated_at', g.activated_at, 'completed_at', g.completed_at, 'ended_at', g.ended_at, 'created_at', g.created_at,
+  'template', json_build_object(
+    'id', bt.id, 'name', bt.name, 'kind', bt.kind, 'currency', bt.currency, 'match_percent', bt.match_percent::text,
+    'max_amount', bt.max_amount::text, 'fixed_amount', bt.fixed_amount::text, 'cashback_percent', bt.cashback_percent::text,
+    'cashback_window_hours', bt.cashback_window_hours, 'wagering_multiplier', bt.wagering_multiplier::text, 'wagering_base', bt.wagering_base,
+    'game_weights', bt.game_weights, 'max_bet', bt.max_bet::text, 'min_deposit', bt.min_deposit::text, 'expires_in_hours', bt.expires_in_hours,
+    'created_at', bt.created_at, 'archived_at', bt.archived_at))`;
+
+type Json = Record<string, unknown>;
+const bigOrNull = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(v as string));
+const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string));
+
+export function liveGrantFromJson(o: Json): LiveGrant {
+  const t = o.template as Json;
+  return {
+    id: o.id as string,
+    playerId: o.player_id as string,
+    externalRef: o.external_ref as string,
+    templateId: o.template_id as string,
+    kind: o.kind as BonusKind,
+    currency: o.currency as string,
+    status: o.status as GrantStatus,
+    amount: bigOrNull(o.amount),
+    depositAmount: bigOrNull(o.deposit_amount),
+    wageringRequired: bigOrNull(o.wagering_required),
+    wageringProgress: fromDecimal4(o.wagering_progress as string),
+    maxBetViolations: o.max_bet_violations as number,
+    cashbackNetLoss: BigInt(o.cashback_net_loss as string),
+    windowEndsAt: dateOrNull(o.window_ends_at),
+    expiresAt: dateOrNull(o.expires_at),
+    activatedAt: dateOrNull(o.activated_at),
+    completedAt: dateOrNull(o.completed_at),
+    endedAt: dateOrNull(o.ended_at),
+    createdAt: new Date(o.created_at as string),
+    template: {
+      id: t.id as string,
+      name: t.name as string,
+      kind: t.kind as BonusKind,
+      currency: t.currency as string,
+      matchPercent: (t.match_percent as string | null) ?? null,
+      maxAmount: bigOrNull(t.max_amount),
+      fixedAmount: bigOrNull(t.fixed_amount),
+      cashbackPercent: (t.cashback_percent as string | null) ?? null,
+      cashbackWindowHours: (t.cashback_window_hours as number | null) ?? null,
+      wageringMultiplier: t.wagering_multiplier as string,
+      wageringBase: t.wagering_base as WageringBase,
+      gameWeights: t.game_weights as Record<string, number>,
+      maxBet: bigOrNull(t.max_bet),
+      minDeposit: bigOrNull(t.min_deposit),
+      expiresInHours: (t.expires_in_hours as number | null) ?? null,
+      createdAt: new Date(t.created_at as string),
+      archivedAt: dateOrNull(t.archived_at),
+    },
+  };
+}
+
 /** What a grant's state change writes. */
 export type GrantChange = Partial<
   Pick<
@@ -192,37 +257,6 @@ export class BonusesRepository {
       orderBy: { id: 'asc' },
     });
     return rows.map((r) => ({ ...toGrant(r), template: toTemplate(r.template) }));
-  }
-
-  /** The live grants of several players (a batch of wagers), locked in id order, grouped by player. */
-  async lockLiveGrantsOf(tenantId: TenantId, playerIds: readonly string[]): Promise<Map<string, LiveGrant[]>> {
-    const locked = await this.db.txClient.$queryRaw<{ id: string }[]>`
-      SELECT id FROM bonus_grants
-       WHERE tenant_id = ${tenantId} AND player_id = ANY(${[...playerIds]}::text[]) AND status IN ('offered', 'active')
-       ORDER BY id FOR NO KEY UPDATE`;
-    const byPlayer = new Map<string, LiveGrant[]>();
-    if (locked.length === 0) return byPlayer;
-    const rows = await this.db.txClient.bonusGrant.findMany({
-      where: { id: { in: locked.map((l) => l.id) }, tenantId },
-      include: { ...WITH_PLAYER, template: true },
-      orderBy: { id: 'asc' },
-    });
-    for (const r of rows) byPlayer.set(r.playerId, [...(byPlayer.get(r.playerId) ?? []), { ...toGrant(r), template: toTemplate(r.template) }]);
-    return byPlayer;
-  }
-
-  /** A batch's wagering changes to locked grants, in one statement. */
-  async saveWagering(tenantId: TenantId, grants: readonly BonusGrant[]): Promise<void> {
-    if (grants.length === 0) return;
-    await this.db.txClient.$executeRaw`
-      UPDATE bonus_grants g
-         SET status = v.status, wagering_progress = v.progress::numeric, max_bet_violations = v.violations,
-             cashback_net_loss = v.net_loss, completed_at = v.completed_at, ended_at = v.ended_at, updated_at = now()
-        FROM unnest(${grants.map((x) => x.id)}::text[], ${grants.map((x) => x.status)}::text[], ${grants.map((x) => toDecimal4(x.wageringProgress))}::text[],
-                    ${grants.map((x) => x.maxBetViolations)}::int[], ${grants.map((x) => x.cashbackNetLoss)}::bigint[],
-                    ${grants.map((x) => x.completedAt)}::timestamptz[], ${grants.map((x) => x.endedAt)}::timestamptz[])
-             AS v(id, status, progress, violations, net_loss, completed_at, ended_at)
-       WHERE g.id = v.id AND g.tenant_id = ${tenantId}`;
   }
 
   /** Writes a grant's new state; only while it is still in `from` (else returns null). */

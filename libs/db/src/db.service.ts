@@ -1,11 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { type AppConfig, InjectConfig } from '@app/common';
 import { Prisma, PrismaClient } from './generated/client.js';
 
 export type TxClient = Prisma.TransactionClient;
 export type DbClient = PrismaClient | TxClient;
+export type RawClient = pg.PoolClient;
 
 export interface TransactionOptions {
   /** Default READ COMMITTED: unique keys and row locks, not isolation levels, carry our exactly-once promises. */
@@ -25,17 +27,33 @@ const MAX_ATTEMPTS = 5;
 export class DbService implements OnModuleDestroy {
   private readonly logger = new Logger(DbService.name);
   private readonly prisma: PrismaClient;
+  /** the one connection pool: Prisma's transactions and the raw ones share it */
+  readonly pool: pg.Pool;
   private readonly scope = new AsyncLocalStorage<TxClient>();
+  /** the connection of the current transaction, Prisma's or raw */
+  private readonly connection = new AsyncLocalStorage<{ client?: RawClient }>();
 
   constructor(@InjectConfig() config: AppConfig) {
-    const adapter = new PrismaPg({
+    this.pool = new pg.Pool({
       connectionString: config.databaseUrl,
       max: config.databasePoolSize,
       // Under a burst, queue for a connection rather than fail: a request waits up to this long.
       connectionTimeoutMillis: 30_000,
       idleTimeoutMillis: 30_000,
     });
-    this.prisma = new PrismaClient({ adapter });
+    this.pool.on('error', (err) => this.logger.warn('idle database connection failed', { error: err.message }));
+    // Prisma's adapter takes a connection for each interactive transaction; remembering it lets hot
+    // paths send raw SQL inside a Prisma transaction, on the same connection (see rawClient).
+    const connect = this.pool.connect.bind(this.pool) as () => Promise<RawClient>;
+    this.pool.connect = ((...args: unknown[]) => {
+      if (args.length > 0) return (connect as (...a: unknown[]) => unknown)(...args);
+      return connect().then((client) => {
+        const box = this.connection.getStore();
+        if (box && !box.client) box.client = client;
+        return client;
+      });
+    }) as pg.Pool['connect'];
+    this.prisma = new PrismaClient({ adapter: new PrismaPg(this.pool) });
   }
 
   /** The current transaction's client, or the pooled client outside a transaction. */
@@ -51,18 +69,60 @@ export class DbService implements OnModuleDestroy {
   }
 
   get inTransaction(): boolean {
-    return this.scope.getStore() !== undefined;
+    return this.scope.getStore() !== undefined || this.connection.getStore()?.client !== undefined;
+  }
+
+  /**
+   * The connection of the current transaction, for raw SQL where a measurement showed Prisma's
+   * per-query cost matters (the wager hot path). Inside transaction() it is the very connection
+   * Prisma's transaction runs on; inside rawTransaction() the one it was given.
+   */
+  get rawClient(): RawClient {
+    const client = this.connection.getStore()?.client;
+    if (!client) throw new Error('raw SQL of a transaction must run inside DbService.transaction() or rawTransaction()');
+    return client;
   }
 
   async transaction<T>(fn: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     if (this.inTransaction) return fn();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.prisma.$transaction((tx) => this.scope.run(tx, fn), {
+    return this.retrying(() =>
+      this.connection.run({}, () =>
+        this.prisma.$transaction((tx) => this.scope.run(tx, fn), {
           isolationLevel: options.isolationLevel ?? Prisma.TransactionIsolationLevel.ReadCommitted,
           timeout: options.timeoutMs ?? 30_000,
           maxWait: 30_000,
-        });
+        }),
+      ),
+    );
+  }
+
+  /**
+   * A READ COMMITTED transaction on a raw connection, without Prisma: for hot paths made of a few
+   * set-based statements. Retried like transaction() on a serialization failure or deadlock.
+   */
+  async rawTransaction<T>(fn: (client: RawClient) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this.rawClient);
+    return this.retrying(async () => {
+      const client = await this.pool.connect();
+      let broken: unknown;
+      try {
+        await client.query('BEGIN');
+        const result = await this.connection.run({ client }, () => fn(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch((e: unknown) => (broken = e));
+        throw err;
+      } finally {
+        client.release(broken as Error | undefined);
+      }
+    });
+  }
+
+  private async retrying<T>(run: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
       } catch (err) {
         if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
         this.logger.warn('retrying transaction after a serialization failure or deadlock', { attempt });
@@ -88,6 +148,7 @@ export class DbService implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.prisma.$disconnect();
+    await this.pool.end().catch(() => undefined);
   }
 }
 

@@ -1,61 +1,114 @@
 import { Injectable } from '@nestjs/common';
-import { type AppConfig, decryptSecret, InjectConfig, newId, type TenantId } from '@app/common';
-import { OutboxService } from '@app/outbox';
+import { type AppConfig, decryptSecret, InjectConfig, newId } from '@app/common';
 import { isExcluded, type Player } from '@app/players';
 import { applyContributions, type CycleState, type CycleWin } from './jackpot-cycle.js';
 import { contributionResult, type ContributionResult, type Jackpot } from './jackpot.types.js';
-import { type ContributionRow, JackpotsRepository, type JackpotState, type SealedSeed } from './jackpots.repository.js';
+import type { SealedSeed } from './jackpots.repository.js';
 import { JackpotsService } from './jackpots.service.js';
 
 export interface ContributionEntry {
   jackpotId: string;
   sourceWagerId: string;
-  player: Player;
+  player: Pick<Player, 'id' | 'externalRef' | 'selfExcluded' | 'excludedUntil'>;
   betAmount: bigint;
   requestHash: string;
+}
+
+/** A (jackpot, source_wager_id) key with its answer, and what the contribution added. */
+export interface ContributionRow {
+  jackpotId: string;
+  sourceWagerId: string;
+  playerId: string;
+  cycle: number;
+  betAmount: bigint;
+  contributionNanos: bigint;
+  requestHash: string;
+  response: ContributionResult;
+}
+
+/** A pool after a batch, and the conservation totals the batch moved. */
+export interface PoolState {
+  id: string;
+  cycle: number;
+  poolNanos: bigint;
+  seed: SealedSeed;
+  seededAdded: bigint;
+  contributedAdded: bigint;
+  wonAdded: bigint;
+}
+
+export interface WinWrite {
+  id: string;
+  jackpotId: string;
+  cycle: number;
+  playerId: string;
+  sourceWagerId: string;
+  amount: bigint;
+  seedId: string;
+  /** the revealed seed */
+  seed: string;
+  proof: object;
+  nextSeed: SealedSeed;
+  /** the jackpot.won event */
+  event: { id: string; data: Record<string, unknown> };
+}
+
+/** What a batch's contributions write: one row per pool, one per key, and the wins. */
+export interface PoolWrites {
+  states: PoolState[];
+  contributions: ContributionRow[];
+  wins: WinWrite[];
 }
 
 const SEED_CACHE_MAX = 1_000;
 
 /**
- * Contributions of a batch, inside its transaction: each jackpot's pool is locked once (in id order,
- * as the batch's last locks), the contributions are applied in order — a must_drop cycle is won by
- * the one that reaches the drop point, a progressive one by each roll under its chance — and the pool
- * is written once per batch, never once per wager. A win reveals the cycle's seed, starts the next
- * cycle with a new commit and emits jackpot.won, all in the same transaction.
+ * A batch's contributions, applied in order to pools the caller has locked (in id order, as the
+ * batch's last locks): a must_drop cycle is won by the contribution that reaches the drop point, a
+ * progressive one by each roll under its chance; a bet below min_bet or an excluded player's adds
+ * nothing and cannot win. The caller writes each pool once per batch, never once per wager; a win
+ * reveals the cycle's seed, starts the next cycle with a new commit and announces jackpot.won, all
+ * in the batch's transaction.
  */
 @Injectable()
 export class JackpotEngine {
   private readonly seeds = new Map<string, string>();
 
   constructor(
-    private readonly repo: JackpotsRepository,
     private readonly jackpots: JackpotsService,
-    private readonly outbox: OutboxService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  /** Applies the entries in order; returns each one's answer and how many keys were new (fewer: a duplicate is in flight). */
-  async contribute(tenantId: TenantId, entries: readonly ContributionEntry[], now: Date): Promise<{ results: ContributionResult[]; claimed: number; expected: number }> {
-    if (entries.length === 0) return { results: [], claimed: 0, expected: 0 };
-    const locked = await this.repo.lockPools(tenantId, [...new Set(entries.map((e) => e.jackpotId))]);
-    const pools = new Map(locked.map((j) => [j.id, { jackpot: j, state: this.stateOf(j), seeded: 0n, contributed: 0n, won: 0n }]));
+  contribute(pools: ReadonlyArray<Jackpot & { seedCiphertext: string }>, entries: readonly ContributionEntry[], now: Date): { results: ContributionResult[]; writes: PoolWrites } {
+    const state = new Map(
+      pools.map((j) => [j.id, { jackpot: j, cycle: this.stateOf(j), sealed: { id: j.seedId, cycle: j.cycle, ciphertext: j.seedCiphertext, commit: j.seedCommit }, seeded: 0n, contributed: 0n, won: 0n }]),
+    );
     const results: ContributionResult[] = [];
-    const rows: ContributionRow[] = [];
+    const writes: PoolWrites = { states: [], contributions: [], wins: [] };
+    const row = (e: ContributionEntry, cycle: number, nanos: bigint, response: ContributionResult): ContributionRow => ({
+      jackpotId: e.jackpotId,
+      sourceWagerId: e.sourceWagerId,
+      playerId: e.player.id,
+      cycle,
+      betAmount: e.betAmount,
+      contributionNanos: nanos,
+      requestHash: e.requestHash,
+      response,
+    });
 
     for (const e of entries) {
-      const pool = pools.get(e.jackpotId)!;
+      const pool = state.get(e.jackpotId)!;
       const j = pool.jackpot;
       const reason = isExcluded(e.player, now) ? 'player_excluded' : j.minBet !== null && e.betAmount < j.minBet ? 'below_min_bet' : undefined;
       if (reason) {
-        const result = contributionResult(j.id, 0n, pool.state.poolNanos, null, reason);
+        const result = contributionResult(j.id, 0n, pool.cycle.poolNanos, null, reason);
         results.push(result);
-        rows.push(this.row(e, pool.state.cycle, 0n, result));
+        writes.contributions.push(row(e, pool.cycle.cycle, 0n, result));
         continue;
       }
-      const cycleBefore = pool.state.cycle;
-      const { outcomes, state } = applyContributions(j, pool.state, [{ sourceWagerId: e.sourceWagerId, betAmount: e.betAmount }], () => {
-        const s = this.jackpots.sealedSeed(pool.state.cycle + 1);
+      const cycleBefore = pool.cycle.cycle;
+      const { outcomes, state: after } = applyContributions(j, pool.cycle, [{ sourceWagerId: e.sourceWagerId, betAmount: e.betAmount }], () => {
+        const s = this.jackpots.sealedSeed(pool.cycle.cycle + 1);
         this.remember(s.id, s.seed);
         return s;
       });
@@ -66,44 +119,23 @@ export class JackpotEngine {
         win = { id: newId('win', now.getTime()), amount: o.win.amount };
         pool.won += o.win.amount;
         pool.seeded += j.seedAmount;
-        await this.recordWin(tenantId, j, e, o.win, win.id, now);
+        pool.sealed = o.win.nextSeed;
+        writes.wins.push(this.winWrite(j, e, o.win, win.id, now));
       }
-      pool.state = state;
-      const result = contributionResult(j.id, o.contributionNanos, state.poolNanos, win);
+      pool.cycle = after;
+      const result = contributionResult(j.id, o.contributionNanos, after.poolNanos, win);
       results.push(result);
-      rows.push(this.row(e, cycleBefore, o.contributionNanos, result));
+      writes.contributions.push(row(e, cycleBefore, o.contributionNanos, result));
     }
-
-    const states: JackpotState[] = [...pools.values()].map((p) => ({
-      id: p.jackpot.id,
-      cycle: p.state.cycle,
-      poolNanos: p.state.poolNanos,
-      seedId: p.state.seedId,
-      seededAdded: p.seeded,
-      contributedAdded: p.contributed,
-      wonAdded: p.won,
-    }));
-    await this.repo.saveStates(tenantId, states);
-    const claimed = await this.repo.insertContributions(tenantId, rows);
-    return { results, claimed, expected: rows.length };
+    for (const p of state.values()) {
+      writes.states.push({ id: p.jackpot.id, cycle: p.cycle.cycle, poolNanos: p.cycle.poolNanos, seed: p.sealed, seededAdded: p.seeded, contributedAdded: p.contributed, wonAdded: p.won });
+    }
+    return { results, writes };
   }
 
-  /** Stored answers of (jackpot, source_wager_id) keys, keyed `<jackpot>|<source_wager_id>`. */
-  findStored(tenantId: TenantId, keys: ReadonlyArray<{ jackpotId: string; sourceWagerId: string }>): ReturnType<JackpotsRepository['findContributions']> {
-    return this.repo.findContributions(tenantId, keys);
-  }
-
-  private async recordWin(
-    tenantId: TenantId,
-    j: Jackpot,
-    e: ContributionEntry,
-    w: CycleWin<SealedSeed & { seed: string }>,
-    winId: string,
-    now: Date,
-  ): Promise<void> {
-    await this.repo.insertSeed(tenantId, j.id, { id: w.nextSeed.id, cycle: w.cycle + 1, ciphertext: w.nextSeed.ciphertext, commit: w.nextSeed.commit });
-    await this.repo.revealSeed(tenantId, w.seedId, w.proof.seed, now);
-    await this.repo.insertWin(tenantId, {
+  private winWrite(j: Jackpot, e: ContributionEntry, w: CycleWin<SealedSeed & { seed: string }>, winId: string, now: Date): WinWrite {
+    const { seed: _secret, ...nextSeed } = w.nextSeed;
+    return {
       id: winId,
       jackpotId: j.id,
       cycle: w.cycle,
@@ -111,41 +143,27 @@ export class JackpotEngine {
       sourceWagerId: e.sourceWagerId,
       amount: w.amount,
       seedId: w.seedId,
+      seed: w.proof.seed,
       proof: w.proof,
-      createdAt: now,
-    });
-    await this.outbox.emit(
-      tenantId,
-      'jackpot.won',
-      {
-        jackpot_id: j.id,
-        name: j.name,
-        currency: j.currency,
-        type: j.type,
-        win_id: winId,
-        cycle: w.cycle,
-        player_id: e.player.id,
-        external_ref: e.player.externalRef,
-        source_wager_id: e.sourceWagerId,
-        amount: Number(w.amount),
-        proof: w.proof,
-        next_seed_commit: w.nextSeed.commit,
-        won_at: now.toISOString(),
+      nextSeed,
+      event: {
+        id: newId('evt', now.getTime()),
+        data: {
+          jackpot_id: j.id,
+          name: j.name,
+          currency: j.currency,
+          type: j.type,
+          win_id: winId,
+          cycle: w.cycle,
+          player_id: e.player.id,
+          external_ref: e.player.externalRef,
+          source_wager_id: e.sourceWagerId,
+          amount: Number(w.amount),
+          proof: w.proof,
+          next_seed_commit: w.nextSeed.commit,
+          won_at: now.toISOString(),
+        },
       },
-      now,
-    );
-  }
-
-  private row(e: ContributionEntry, cycle: number, nanos: bigint, response: ContributionResult): ContributionRow {
-    return {
-      jackpotId: e.jackpotId,
-      sourceWagerId: e.sourceWagerId,
-      playerId: e.player.id,
-      cycle,
-      betAmount: e.betAmount,
-      contributionNanos: nanos,
-      requestHash: e.requestHash,
-      response: response as unknown as object,
     };
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type AppConfig, AppError, encryptSecret, InjectConfig, newId, type Page, type PageRequest, type TenantId, toPage } from '@app/common';
 import type { JackpotType } from './jackpot-cycle.js';
 import { jackpotSeedCommit, newJackpotSeed } from './jackpot-fair.js';
-import { type Jackpot, type JackpotView, type JackpotWinView, toJackpotView } from './jackpot.types.js';
+import { type JackpotView, type JackpotWinView, toJackpotView } from './jackpot.types.js';
 import { JackpotsRepository, type SealedSeed } from './jackpots.repository.js';
 import { NANOS_PER_MILLI } from './pool-math.js';
 
@@ -72,11 +72,6 @@ export class JackpotsService {
   async wins(tenantId: TenantId, id: string, page: PageRequest): Promise<Page<JackpotWinView>> {
     if (!(await this.repo.find(tenantId, id))) throw AppError.notFound('jackpot');
     return toPage(await this.repo.wins(tenantId, id, page), page.limit, (w) => w.win_id, (w) => w);
-  }
-
-  /** The jackpots a batch may contribute to: those named, and the auto_enroll ones in its currencies. */
-  forContributions(tenantId: TenantId, ids: readonly string[], currencies: readonly string[]): Promise<Jackpot[]> {
-    return this.repo.forContributions(tenantId, ids, currencies);
   }
 
   /** A new cycle's secret seed, sealed with the service's secret key (WEBHOOK_SECRET_KEY). */

@@ -5,3 +5,4 @@ export * from './tournament-scoring.service.js';
 export * from './tournament.types.js';
 export * from './tournaments.module.js';
 export * from './tournaments.service.js';
+export { type ScoreEventRow, type ScoreRow, TOURNAMENT_JSON, tournamentFromJson } from './tournaments.repository.js';

@@ -6,10 +6,13 @@ import { aggregate, compareStandings, notQualified, pointsFor, type ScoreFacts, 
 import type { ScoreResult, Tournament } from './tournament.types.js';
 import { type ScoreEventRow, type ScoreRow, TournamentsRepository } from './tournaments.repository.js';
 
+/** What scoring needs of a player: who, and whether excluded. */
+export type ScoringPlayer = Pick<Player, 'id' | 'selfExcluded' | 'excludedUntil'>;
+
 export interface ScoreEntry {
   tournament: Tournament;
   sourceWagerId: string;
-  player: Player;
+  player: ScoringPlayer;
   facts: ScoreFacts;
   /** stored with the (tournament, source_wager_id) key: a replay must match it */
   requestHash: string;
@@ -26,8 +29,8 @@ const key = (tournamentId: string, playerId: string) => `${tournamentId}|${playe
  * Scoring of a batch, inside its transaction (players already locked, so each player's score rows are
  * read and written by one batch at a time): points, qualification, aggregation and the reached-at
  * sequence; each entry's rank right after it; the score rows and the (tournament, source_wager_id)
- * keys written set-based. Ranks come from the cache (O(log n) each) corrected for the batch's own
- * players, or from PostgreSQL when the cache is not there.
+ * keys to write. Ranks come from the cache (O(log n) each) corrected for the batch's own players, or
+ * from PostgreSQL when the cache is not there. The caller reads the current scores and writes the rows.
  */
 @Injectable()
 export class TournamentScoring {
@@ -38,15 +41,18 @@ export class TournamentScoring {
     private readonly cache: LeaderboardCache,
   ) {}
 
-  /** The tournaments named, and the auto_enroll ones that can take wagers settled in [from, to]; locked FOR KEY SHARE. */
-  forScoring(tenantId: TenantId, ids: readonly string[], auto: { currencies: readonly string[]; from: Date; to: Date; now: Date } | null): Promise<Tournament[]> {
-    return this.repo.forScoring(tenantId, ids, auto);
-  }
-
-  async score(tenantId: TenantId, entries: readonly ScoreEntry[], now: Date): Promise<{ results: ScoreResult[]; changes: BoardChanges; claimed: number; expected: number }> {
-    if (entries.length === 0) return { results: [], changes: new Map(), claimed: 0, expected: 0 };
-    const tournamentIds = [...new Set(entries.map((e) => e.tournament.id))];
-    const current = await this.repo.scoresOf(tenantId, tournamentIds, [...new Set(entries.map((e) => e.player.id))]);
+  /**
+   * `current`: the standings of the batch's players, keyed `<tournament>|<player>`; `seqs`: fresh
+   * reached-at numbers, increasing, at least one per entry.
+   */
+  async score(
+    tenantId: TenantId,
+    entries: readonly ScoreEntry[],
+    current: ReadonlyMap<string, Standing>,
+    seqs: readonly bigint[],
+    now: Date,
+  ): Promise<{ results: ScoreResult[]; changes: BoardChanges; scores: ScoreRow[]; events: ScoreEventRow[] }> {
+    if (entries.length === 0) return { results: [], changes: new Map(), scores: [], events: [] };
 
     // 1. walk the entries in order: each one's points and the standing right after it. A standing that
     //    changed takes a new reached-at number: placeholders -1, -2, … until they are drawn below.
@@ -74,8 +80,8 @@ export class TournamentScoring {
       state.set(k, standing);
       after.push(standing);
     }
-    // 2. the reached-at numbers, drawn in entry order (they also order the batch's own ties)
-    const seqs = await this.repo.nextSeqs(fresh);
+    // 2. the reached-at numbers, in entry order (they also order the batch's own ties)
+    if (fresh > seqs.length) throw new Error(`${fresh} reached-at numbers needed, ${seqs.length} drawn`);
     const drawn = (st: Standing): Standing => (st.seq < 0n ? { ...st, seq: seqs[Number(-st.seq) - 1] } : st);
     for (let i = 0; i < after.length; i++) if (after[i]) after[i] = drawn(after[i]!);
     const final = new Map([...state].map(([k, st]) => [k, drawn(st)]));
@@ -116,19 +122,7 @@ export class TournamentScoring {
       const old = current.get(k);
       if (!old || old.seq !== s.seq) changes.set(tournamentId, [...(changes.get(tournamentId) ?? []), s]);
     }
-    await this.repo.upsertScores(tenantId, scores);
-    const claimed = await this.repo.insertScoreEvents(tenantId, events);
-    return { results, changes, claimed, expected: events.length };
-  }
-
-  /** Stored answers of (tournament, source_wager_id) keys, keyed `<tournament>|<source_wager_id>`. */
-  findStored(tenantId: TenantId, keys: ReadonlyArray<{ tournamentId: string; sourceWagerId: string }>): ReturnType<TournamentsRepository['findScoreEvents']> {
-    return this.repo.findScoreEvents(tenantId, keys);
-  }
-
-  /** New score versions for the boards that changed: the batch's last locks but the pools'. */
-  bump(tenantId: TenantId, changes: BoardChanges): Promise<Map<string, bigint>> {
-    return this.repo.bumpVersions(tenantId, [...changes.keys()].sort());
+    return { results, changes, scores, events };
   }
 
   /** After commit: the new standings to the cache (a failure only delays them: reads catch up or rebuild). */

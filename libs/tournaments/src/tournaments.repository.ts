@@ -34,6 +34,40 @@ function toTournament(r: TournamentRow): Tournament {
   };
 }
 
+/** A tournament as one JSON object (numbers as text), for raw SQL on the wager hot path; tournamentFromJson reads it. */
+export const TOURNAMENT_JSON = `json_build_object(
+  'id', t.id, 'tenant_id', t.tenant_id, 'name', t.name, 'currency', t.currency, 'starts_at', t.starts_at, 'ends_at', t.ends_at,
+  'finalize_grace_seconds', t.finalize_grace_seconds, 'finalize_at', t.finalize_at, 'metric', t.metric, 'aggregate', t.aggregate,
+  'min_bet', t.min_bet::text, 'game_codes', t.game_codes, 'game_categories', t.game_categories, 'prizes', t.prizes,
+  'auto_enroll', t.auto_enroll, 'state', t.state, 'score_version', t.score_version::text, 'created_at', t.created_at)`;
+
+export function tournamentFromJson(o: Record<string, unknown>): Tournament {
+  return {
+    id: o.id as string,
+    tenantId: o.tenant_id as string,
+    name: o.name as string,
+    currency: o.currency as string,
+    startsAt: new Date(o.starts_at as string),
+    endsAt: new Date(o.ends_at as string),
+    finalizeGraceSeconds: o.finalize_grace_seconds as number,
+    finalizeAt: new Date(o.finalize_at as string),
+    metric: o.metric as Metric,
+    aggregate: o.aggregate as Aggregate,
+    minBet: o.min_bet === null ? null : BigInt(o.min_bet as string),
+    gameCodes: (o.game_codes as string[] | null) ?? [],
+    gameCategories: (o.game_categories as string[] | null) ?? [],
+    prizes: o.prizes as Prize[],
+    autoEnroll: o.auto_enroll as boolean,
+    state: o.state as TournamentState,
+    scoreVersion: BigInt(o.score_version as string),
+    totalPlayers: null,
+    results: null,
+    createdAt: new Date(o.created_at as string),
+    finishedAt: null,
+    cancelledAt: null,
+  };
+}
+
 /** The columns of a tournament under their Prisma names, for raw queries that lock rows. */
 const COLUMNS = Prisma.raw(`id, tenant_id AS "tenantId", name, currency, starts_at AS "startsAt", ends_at AS "endsAt",
   finalize_grace_seconds AS "finalizeGraceSeconds", finalize_at AS "finalizeAt", metric, aggregate, min_bet AS "minBet",
@@ -58,12 +92,6 @@ export interface ScoreEventRow {
   points: bigint;
   requestHash: string;
   response: object;
-}
-
-export interface StoredAnswer {
-  key: string;
-  requestHash: string;
-  response: unknown;
 }
 
 @Injectable()
@@ -123,93 +151,6 @@ export class TournamentsRepository {
       where: { id, tenantId, state: 'open' },
       data: { state: 'finished', finishedAt: at, totalPlayers, results: results as unknown as Prisma.InputJsonArray },
     });
-  }
-
-  // ---- scoring (inside a batch's transaction) ----------------------------------------------------
-
-  /**
-   * The tournaments a batch may score: those named, and the open auto_enroll ones in the batch's
-   * currencies. FOR KEY SHARE: batches score side by side, while finalization (FOR UPDATE) waits for
-   * them and they wait for it, so no score lands in a finalized ranking.
-   */
-  async forScoring(tenantId: TenantId, ids: readonly string[], auto: { currencies: readonly string[]; from: Date; to: Date; now: Date } | null): Promise<Tournament[]> {
-    if (ids.length === 0 && !auto) return [];
-    const a = auto ?? { currencies: [], from: new Date(0), to: new Date(0), now: new Date(0) };
-    // auto_enroll ones only while they can still take these wagers: a finalizer waiting for its lock
-    // is not kept waiting by batches that could not score anyway
-    const rows = await this.db.txClient.$queryRaw<TournamentRow[]>`
-      SELECT ${COLUMNS} FROM tournaments
-       WHERE tenant_id = ${tenantId}
-         AND (id = ANY(${[...ids]}::text[])
-              OR (state = 'open' AND auto_enroll AND currency = ANY(${[...a.currencies]}::text[])
-                  AND finalize_at > ${a.now} AND starts_at <= ${a.to} AND ends_at > ${a.from}))
-       ORDER BY id FOR KEY SHARE`;
-    return rows.map(toTournament);
-  }
-
-  /** The current scores of these players in these tournaments (their rows are guarded by the players' locks). */
-  async scoresOf(tenantId: TenantId, tournamentIds: readonly string[], playerIds: readonly string[]): Promise<Map<string, Standing>> {
-    const rows = await this.db.txClient.$queryRaw<Array<{ tournament_id: string; player_id: string; score: bigint; reached_seq: bigint }>>`
-      SELECT tournament_id, player_id, score, reached_seq FROM tournament_scores
-       WHERE tenant_id = ${tenantId} AND tournament_id = ANY(${[...tournamentIds]}::text[]) AND player_id = ANY(${[...playerIds]}::text[])`;
-    return new Map(rows.map((r) => [`${r.tournament_id}|${r.player_id}`, { score: r.score, seq: r.reached_seq, playerId: r.player_id }]));
-  }
-
-  /**
-   * @crossTenant one global sequence orders when scores were reached, across tenants and processes.
-   * Returns `n` new values, increasing.
-   */
-  async nextSeqs(n: number): Promise<bigint[]> {
-    if (n === 0) return [];
-    const rows = await this.db.txClient.$queryRaw<Array<{ v: bigint }>>`SELECT nextval('tournament_score_seq') AS v FROM generate_series(1, ${n}::int)`;
-    return rows.map((r) => r.v).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  }
-
-  async upsertScores(tenantId: TenantId, rows: readonly ScoreRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.db.txClient.$executeRaw`
-      INSERT INTO tournament_scores (tournament_id, player_id, tenant_id, score, reached_seq, wagers)
-      SELECT t, p, ${tenantId}, s, q, w
-        FROM unnest(${rows.map((r) => r.tournamentId)}::text[], ${rows.map((r) => r.playerId)}::text[], ${rows.map((r) => r.score)}::bigint[],
-                    ${rows.map((r) => r.seq)}::bigint[], ${rows.map((r) => r.wagers)}::int[]) AS v(t, p, s, q, w)
-      ON CONFLICT (tournament_id, player_id) DO UPDATE
-         SET score = EXCLUDED.score, reached_seq = EXCLUDED.reached_seq,
-             wagers = tournament_scores.wagers + EXCLUDED.wagers, updated_at = now()`;
-  }
-
-  /** Claims the (tournament, source_wager_id) keys; returns how many were new (fewer: a duplicate is in flight). */
-  async insertScoreEvents(tenantId: TenantId, rows: readonly ScoreEventRow[]): Promise<number> {
-    if (rows.length === 0) return 0;
-    return this.db.txClient.$executeRaw`
-      INSERT INTO tournament_score_events (tournament_id, source_wager_id, tenant_id, player_id, qualified, points, request_hash, response)
-      SELECT t, k, ${tenantId}, p, q, pts, h, r::json
-        FROM unnest(${rows.map((r) => r.tournamentId)}::text[], ${rows.map((r) => r.sourceWagerId)}::text[], ${rows.map((r) => r.playerId)}::text[],
-                    ${rows.map((r) => r.qualified)}::boolean[], ${rows.map((r) => r.points)}::bigint[], ${rows.map((r) => r.requestHash)}::text[],
-                    ${rows.map((r) => JSON.stringify(r.response))}::text[]) AS v(t, k, p, q, pts, h, r)
-      ON CONFLICT (tournament_id, source_wager_id) DO NOTHING`;
-  }
-
-  /** Stored answers of (tournament, source_wager_id) keys, keyed `<tournament>|<source_wager_id>`. */
-  async findScoreEvents(tenantId: TenantId, keys: ReadonlyArray<{ tournamentId: string; sourceWagerId: string }>): Promise<Map<string, StoredAnswer>> {
-    if (keys.length === 0) return new Map();
-    const rows = await this.db.client.$queryRaw<Array<{ tournament_id: string; source_wager_id: string; request_hash: string; response: unknown }>>`
-      SELECT e.tournament_id, e.source_wager_id, e.request_hash, e.response
-        FROM tournament_score_events e
-        JOIN unnest(${keys.map((k) => k.tournamentId)}::text[], ${keys.map((k) => k.sourceWagerId)}::text[]) AS v(t, k)
-          ON e.tournament_id = v.t AND e.source_wager_id = v.k
-       WHERE e.tenant_id = ${tenantId}`;
-    return new Map(rows.map((r) => [`${r.tournament_id}|${r.source_wager_id}`, { key: r.source_wager_id, requestHash: r.request_hash, response: r.response }]));
-  }
-
-  /** A new score version for each tournament whose scores changed: the last lock a batch takes, in id order. */
-  async bumpVersions(tenantId: TenantId, ids: readonly string[]): Promise<Map<string, bigint>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.db.txClient.$queryRaw<Array<{ id: string; score_version: bigint }>>`
-      UPDATE tournaments t SET score_version = t.score_version + 1
-        FROM (SELECT id FROM tournaments WHERE tenant_id = ${tenantId} AND id = ANY(${[...ids]}::text[]) ORDER BY id FOR NO KEY UPDATE) l
-       WHERE t.id = l.id
-       RETURNING t.id, t.score_version`;
-    return new Map(rows.map((r) => [r.id, r.score_version]));
   }
 
   // ---- leaderboard reads -------------------------------------------------------------------------

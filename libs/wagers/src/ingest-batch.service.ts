@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, hasPrefix, newId, Replayable, type TenantId } from '@app/common';
 import { DbService } from '@app/db';
-import { BonusEngine } from '@app/bonuses';
-import { contributionResult, type ContributionEntry, type ContributionResult, JackpotEngine, type Jackpot, JackpotsService } from '@app/jackpots';
+import { applyWagers, toGrantView } from '@app/bonuses';
+import { contributionResult, type ContributionEntry, type ContributionResult, type Jackpot, JackpotEngine } from '@app/jackpots';
 import { JourneyEngine } from '@app/journeys';
-import { type Player, type PlayerRef, PlayersService } from '@app/players';
-import { acceptsScoreAt, type BoardChanges, type ScoreEntry, type ScoreResult, type Tournament, TournamentScoring } from '@app/tournaments';
+import { type PlayerRef, PlayersService } from '@app/players';
+import { acceptsScoreAt, type ScoreEntry, type ScoreResult, type Tournament, TournamentScoring } from '@app/tournaments';
 import { contributionHash, type IngestItem, keyOf, scoreHash, type WagerInput, type WagerResponse, wagerHash } from './ingest.types.js';
-import { WagersRepository, type WagerRow } from './wagers.repository.js';
+import { type IngestPlayer, IngestRepository, type Lookup, type OutboxRow, type WagerRow } from './ingest.repository.js';
 
 export type Outcome = { ok: true; value: Replayable<unknown> } | { ok: false; error: unknown };
 
@@ -19,7 +19,8 @@ const MAX_ROUNDS = 5;
 interface Fresh {
   index: number;
   item: IngestItem;
-  player: Player;
+  player: IngestPlayer;
+  settledAt: Date;
 }
 
 /**
@@ -30,24 +31,25 @@ interface Fresh {
  * 2. the transaction locks, in this order (the same for every batch, so batches never deadlock):
  *    the tournaments FOR KEY SHARE, the players, their live bonuses, then last the jackpot pools and
  *    the tournaments' score versions — the only rows many batches share, held only until commit;
- * 3. every effect is computed in order and written set-based: stats, wagering, journeys, scores,
- *    contributions and wins, and each key with its answer (INSERT … ON CONFLICT DO NOTHING: a key
- *    that another transaction committed meanwhile rolls this batch back, and it runs again);
+ * 3. every effect is computed in order and written set-based in one statement: stats, wagering,
+ *    scores, contributions and wins, events, and each key with its answer (INSERT … ON CONFLICT DO
+ *    NOTHING: a key that another transaction committed meanwhile rolls this batch back, and it runs
+ *    again as replays);
  * 4. after commit, the leaderboard cache learns the new standings.
  *
- * Each item gets its own answer or error: one bad item does not fail the others.
+ * Raw SQL carries it (IngestRepository); a batch that must create players or move journeys runs in a
+ * Prisma transaction instead, whose connection the same SQL then uses. Each item gets its own answer
+ * or error: one bad item does not fail the others.
  */
 @Injectable()
 export class IngestBatch {
   constructor(
     private readonly db: DbService,
-    private readonly wagers: WagersRepository,
+    private readonly repo: IngestRepository,
     private readonly players: PlayersService,
-    private readonly bonuses: BonusEngine,
     private readonly journeys: JourneyEngine,
     private readonly scoring: TournamentScoring,
-    private readonly jackpotEngine: JackpotEngine,
-    private readonly jackpots: JackpotsService,
+    private readonly jackpots: JackpotEngine,
   ) {}
 
   async run(tenantId: TenantId, items: readonly IngestItem[]): Promise<Outcome[]> {
@@ -74,51 +76,52 @@ export class IngestBatch {
       if (leader === undefined) leaders.set(k, i);
       else followers.push([i, leader]);
     }
-    const known = await this.knownPlayers(tenantId, [...leaders.values()].map((i) => items[i]));
+    const first = [...leaders.values()];
+    const lookup = await this.repo.lookup(tenantId, {
+      refs: [...new Set(first.map((i) => refValue(items[i].input.player)))],
+      wagers: first.flatMap((i) => (items[i].kind === 'wager' ? [items[i].input.sourceWagerId] : [])),
+      scores: first.flatMap((i) => { const it = items[i]; return it.kind === 'score' ? [[it.tournamentId, it.input.sourceWagerId] as [string, string]] : []; }),
+      contributions: first.flatMap((i) => { const it = items[i]; return it.kind === 'contribute' ? [[it.jackpotId, it.input.sourceWagerId] as [string, string]] : []; }),
+    });
+    const known = knownPlayers(lookup, first.map((i) => items[i]));
     const hashes = new Map<number, string>();
-    const unreplayed = await this.replays(tenantId, [...leaders.values()], items, known, hashes, outcomes);
-    if (unreplayed.length > 0) await this.apply(tenantId, unreplayed, items, known, hashes, outcomes);
+    const fresh = this.replays(first, items, lookup, known, hashes, outcomes);
+    if (fresh.length > 0) await this.apply(tenantId, fresh, items, known, hashes, lookup.wagerJourneys, outcomes);
 
     const again: number[] = [];
     for (const [i, leader] of followers) {
-      const first = outcomes[leader]!;
-      if (!first.ok) {
+      const answer = outcomes[leader]!;
+      if (!answer.ok) {
         again.push(i);
         continue;
       }
-      const player = this.resolve(known, items[i]) ?? null;
-      const same = player !== null && this.hashOf(items[i], player.id) === hashes.get(leader);
-      outcomes[i] = same ? { ok: true, value: Replayable.replay(first.value.value) } : { ok: false, error: AppError.idempotencyKeyReused('source_wager_id') };
+      const player = known.get(refKey(items[i].input.player));
+      const same = player !== undefined && hashOf(items[i], player.id) === hashes.get(leader);
+      outcomes[i] = same ? { ok: true, value: Replayable.replay(answer.value.value) } : { ok: false, error: AppError.idempotencyKeyReused('source_wager_id') };
     }
     return again;
   }
 
   /** Answers the items whose key is already stored; returns the others. */
-  private async replays(
-    tenantId: TenantId,
+  private replays(
     indexes: readonly number[],
     items: readonly IngestItem[],
-    known: Map<string, Player>,
+    lookup: Lookup,
+    known: Map<string, IngestPlayer>,
     hashes: Map<number, string>,
     outcomes: Array<Outcome | undefined>,
-  ): Promise<number[]> {
-    const swids = (kind: IngestItem['kind']) => indexes.filter((i) => items[i].kind === kind).map((i) => items[i].input.sourceWagerId);
-    const [wagers, scores, contributions] = await Promise.all([
-      this.wagers.findBySources(tenantId, swids('wager')),
-      this.scoring.findStored(tenantId, indexes.flatMap((i) => { const it = items[i]; return it.kind === 'score' ? [{ tournamentId: it.tournamentId, sourceWagerId: it.input.sourceWagerId }] : []; })),
-      this.jackpotEngine.findStored(tenantId, indexes.flatMap((i) => { const it = items[i]; return it.kind === 'contribute' ? [{ jackpotId: it.jackpotId, sourceWagerId: it.input.sourceWagerId }] : []; })),
-    ]);
+  ): number[] {
     const rest: number[] = [];
     for (const i of indexes) {
       const item = items[i];
-      const player = this.resolve(known, item);
-      if (player) hashes.set(i, this.hashOf(item, player.id));
+      const player = known.get(refKey(item.input.player));
+      if (player) hashes.set(i, hashOf(item, player.id));
       const stored =
         item.kind === 'wager'
-          ? wagers.get(item.input.sourceWagerId)
+          ? lookup.wagers.get(item.input.sourceWagerId)
           : item.kind === 'score'
-            ? scores.get(`${item.tournamentId}|${item.input.sourceWagerId}`)
-            : contributions.get(`${item.jackpotId}|${item.input.sourceWagerId}`);
+            ? lookup.scores.get(`${item.tournamentId}|${item.input.sourceWagerId}`)
+            : lookup.contributions.get(`${item.jackpotId}|${item.input.sourceWagerId}`);
       if (!stored) {
         rest.push(i);
         continue;
@@ -137,19 +140,22 @@ export class IngestBatch {
     tenantId: TenantId,
     indexes: readonly number[],
     items: readonly IngestItem[],
-    known: Map<string, Player>,
+    known: Map<string, IngestPlayer>,
     hashes: Map<number, string>,
+    wagerJourneys: boolean,
     outcomes: Array<Outcome | undefined>,
   ): Promise<void> {
+    const unknownPlayers = indexes.some((i) => !known.has(refKey(items[i].input.player)));
+    // Creating players and moving journeys go through their own (Prisma) services: then the batch runs
+    // in a Prisma transaction, and its raw SQL on that transaction's connection.
+    const inPrisma = unknownPlayers || wagerJourneys;
     const answers = new Map<number, unknown>();
-    let changes: BoardChanges = new Map();
-    let versions = new Map<string, bigint>();
     const errors = new Map<number, unknown>();
-
-    // players created in the transaction: known only once it commits (a retried transaction starts over)
-    const created = new Map<string, Player>();
+    const created = new Map<string, IngestPlayer>();
     const createdHashes = new Map<number, string>();
-    await this.db.transaction(async () => {
+    let publish: () => Promise<void> = async () => undefined;
+
+    const body = async () => {
       answers.clear();
       errors.clear();
       created.clear();
@@ -157,108 +163,107 @@ export class IngestBatch {
       const now = new Date();
       const settledAt = (i: number) => (items[i] as { input: { settledAt?: Date } }).input.settledAt ?? now;
 
-      // the tournaments and jackpots the items name, and the auto_enroll ones that may apply
+      // 1. lock the tournaments (named, and auto_enroll ones that may take these wagers) and the known players
       const wagerIdx = indexes.filter((i) => items[i].kind === 'wager');
-      const named = (kind: 'tournament' | 'jackpot') =>
-        [
-          ...new Set(
-            indexes.flatMap((i) => {
-              const it = items[i];
-              if (it.kind === 'wager') return (kind === 'tournament' ? it.input.tournamentIds : it.input.jackpotIds) ?? [];
-              if (kind === 'tournament' && it.kind === 'score') return [it.tournamentId];
-              if (kind === 'jackpot' && it.kind === 'contribute') return [it.jackpotId];
-              return [];
-            }),
-          ),
-        ].sort();
       const currencies = [...new Set(wagerIdx.map((i) => (items[i] as { input: WagerInput }).input.currency))];
       const times = wagerIdx.map((i) => settledAt(i).getTime());
-      const tournaments = new Map(
-        (
-          await this.scoring.forScoring(
-            tenantId,
-            named('tournament'),
-            currencies.length > 0 ? { currencies, from: new Date(Math.min(...times)), to: new Date(Math.max(...times)), now } : null,
-          )
-        ).map((t) => [t.id, t]),
-      );
-      const jackpots = new Map((await this.jackpots.forContributions(tenantId, named('jackpot'), currencies)).map((j) => [j.id, j]));
+      const knownIds = [...new Set(indexes.flatMap((i) => known.get(refKey(items[i].input.player))?.id ?? []))].sort();
+      const locked = await this.repo.lockTargets(tenantId, {
+        tournamentIds: named(items, indexes, 'tournament'),
+        auto: currencies.length > 0 ? { currencies, from: new Date(Math.min(...times)), to: new Date(Math.max(...times)), now } : null,
+        playerIds: knownIds,
+      });
+      const tournaments = new Map(locked.tournaments.map((t) => [t.id, t]));
+      const seqs = indexes.reduce((n, i) => n + (items[i].kind === 'score' ? 1 : items[i].kind === 'wager' ? tournaments.size : 0), 0);
 
-      // refusals that store nothing: unknown objects, a score outside the window, a wrong currency
+      // 2. what they change, read after the locks
+      const state = await this.repo.loadState(tenantId, {
+        playerIds: knownIds,
+        tournamentIds: [...tournaments.keys()],
+        jackpotIds: named(items, indexes, 'jackpot'),
+        jackpotCurrencies: currencies,
+        seqs,
+      });
+      const jackpots = new Map(state.jackpots.map((j) => [j.id, j]));
+
+      // 3. refusals that store nothing: unknown objects, a score outside the window, a wrong currency
       let live = indexes.filter((i) => {
-        const error = this.refusal(items[i], tournaments, jackpots, settledAt(i), now);
+        const error = refusal(items[i], tournaments, jackpots, settledAt(i), now);
         if (error) errors.set(i, error);
         return !error;
       });
 
-      // players: those never seen are created (an event is never lost to a late signup), then all locked
-      const players = new Map<number, Player>();
+      // 4. players: those never seen are created (an event is never lost to a late signup)
+      const players = new Map<number, IngestPlayer>();
       for (const i of live) {
-        const item = items[i];
-        const ref = item.input.player;
-        let player = this.resolve(known, item) ?? created.get(refKey(ref));
-        if (!player) {
-          if ('playerId' in ref && hasPrefix(ref.playerId, 'plr')) {
-            errors.set(i, AppError.notFound('player'));
-            continue;
-          }
-          player = await this.players.resolveForEvent(tenantId, ref, now);
+        const ref = items[i].input.player;
+        let player = known.get(refKey(ref)) ?? created.get(refKey(ref));
+        if (player) player = { ...player, ...locked.players.get(player.id) };
+        else if ('playerId' in ref && hasPrefix(ref.playerId, 'plr')) {
+          errors.set(i, AppError.notFound('player'));
+          continue;
+        } else {
+          const p = await this.players.resolveForEvent(tenantId, ref, now);
+          player = { id: p.id, externalRef: p.externalRef, selfExcluded: p.selfExcluded, excludedUntil: p.excludedUntil, currency: p.currency };
           created.set(refKey(ref), player);
+          createdHashes.set(i, hashOf(items[i], player.id));
         }
-        if (!hashes.has(i)) createdHashes.set(i, this.hashOf(item, player.id));
         players.set(i, player);
       }
       live = live.filter((i) => players.has(i));
-      const locked = await this.players.lockMany(tenantId, [...new Set([...players.values()].map((p) => p.id))].sort());
-      for (const [i, p] of players) players.set(i, { ...p, ...locked.get(p.id) });
-      const fresh: Fresh[] = live.map((index) => ({ index, item: items[index], player: players.get(index)! }));
+      const fresh: Fresh[] = live.map((index) => ({ index, item: items[index], player: players.get(index)!, settledAt: settledAt(index) }));
+      const hashOfItem = (i: number) => (hashes.get(i) ?? createdHashes.get(i))!;
       const wagersIn = fresh.filter((f): f is Fresh & { item: { kind: 'wager'; input: WagerInput } } => f.item.kind === 'wager');
 
-      // stats, wagering, journeys
-      await this.players.recordWagers(tenantId, statsOf(wagersIn.map((f) => ({ player: f.player, input: f.item.input, settledAt: settledAt(f.index) }))));
-      const facts = wagersIn.map((f) => ({
-        player: f.player,
-        facts: { betAmount: f.item.input.betAmount, winAmount: f.item.input.winAmount, currency: f.item.input.currency, gameCategory: f.item.input.gameCategory, settledAt: settledAt(f.index) },
-      }));
-      const bonuses = await this.bonuses.onWagers(tenantId, facts, now);
-      await this.journeys.onTriggers(
-        tenantId,
-        'wager',
-        wagersIn.map((f) => ({ player: f.player, eventKey: `w:${f.item.input.sourceWagerId}`, amount: f.item.input.betAmount, occurredAt: settledAt(f.index) })),
+      // 5. wagering and journeys
+      const wagering = applyWagers(
+        state.grants,
+        wagersIn.map((f) => ({
+          playerId: f.player.id,
+          facts: { betAmount: f.item.input.betAmount, winAmount: f.item.input.winAmount, currency: f.item.input.currency, gameCategory: f.item.input.gameCategory, settledAt: f.settledAt },
+        })),
         now,
       );
-
-      // tournaments
-      const scoreEntries: Array<{ index: number; entry: ScoreEntry }> = [];
-      for (const f of fresh) for (const entry of this.scoreEntries(f, tournaments, (hashes.get(f.index) ?? createdHashes.get(f.index))!, settledAt(f.index), now)) scoreEntries.push({ index: f.index, entry });
-      const scored = await this.scoring.score(tenantId, scoreEntries.map((s) => s.entry), now);
-
-      // jackpots: the pools are locked here, late
-      const contributionEntries: Array<{ index: number; entry: ContributionEntry | ContributionResult }> = [];
-      for (const f of fresh) for (const entry of this.contributionEntries(f, jackpots)) contributionEntries.push({ index: f.index, entry });
-      const toPools = contributionEntries.filter((c): c is { index: number; entry: ContributionEntry } => !('jackpot_id' in c.entry));
-      const contributed = await this.jackpotEngine.contribute(tenantId, toPools.map((c) => c.entry), now);
-
-      // answers
-      const scoreOf = groupResults(scoreEntries.map((s) => s.index), scored.results);
-      const poolResults = new Map(toPools.map((c, n) => [c, contributed.results[n]] as const));
-      const contributionOf = new Map<number, ContributionResult[]>();
-      for (const c of contributionEntries) {
-        const result = 'jackpot_id' in c.entry ? c.entry : poolResults.get(c as { index: number; entry: ContributionEntry })!;
-        contributionOf.set(c.index, [...(contributionOf.get(c.index) ?? []), result]);
+      if (wagerJourneys && wagersIn.length > 0) {
+        const full = new Map((await this.players.findByRefs(tenantId, [...new Set(wagersIn.map((f) => f.player.id))])).map((p) => [p.id, p]));
+        await this.journeys.onTriggers(
+          tenantId,
+          'wager',
+          wagersIn.map((f) => ({ player: full.get(f.player.id)!, eventKey: `w:${f.item.input.sourceWagerId}`, amount: f.item.input.betAmount, occurredAt: f.settledAt })),
+          now,
+        );
       }
-      const rows: WagerRow[] = [];
-      wagersIn.forEach((f, n) => {
+
+      // 6. tournaments
+      const scoreEntries: Array<{ index: number; entry: ScoreEntry }> = [];
+      for (const f of fresh) for (const entry of scoreEntriesOf(f, tournaments, hashOfItem(f.index), now)) scoreEntries.push({ index: f.index, entry });
+      const scored = await this.scoring.score(tenantId, scoreEntries.map((s) => s.entry), state.scores, state.seqs, now);
+
+      // 7. jackpots: the pools are locked here, late
+      const contributionEntries: Array<{ index: number; entry: ContributionEntry | ContributionResult }> = [];
+      for (const f of fresh) for (const entry of contributionEntriesOf(f, jackpots, hashOfItem(f.index))) contributionEntries.push({ index: f.index, entry });
+      const toPools = contributionEntries.filter((c): c is { index: number; entry: ContributionEntry } => !('jackpot_id' in c.entry));
+      const pools = await this.repo.lockPools(tenantId, [...new Set(toPools.map((c) => c.entry.jackpotId))].sort());
+      const contributed = this.jackpots.contribute(pools, toPools.map((c) => c.entry), now);
+
+      // 8. answers
+      const scoreOf = groupResults(scoreEntries.map((s) => s.index), scored.results);
+      const poolResult = new Map(toPools.map((c, n) => [c, contributed.results[n]] as const));
+      const contributionOf = groupResults(
+        contributionEntries.map((c) => c.index),
+        contributionEntries.map((c) => ('jackpot_id' in c.entry ? c.entry : poolResult.get(c as { index: number; entry: ContributionEntry })!)),
+      );
+      const wagerRows: WagerRow[] = wagersIn.map((f, n) => {
         const w = f.item.input;
         const response: WagerResponse = {
           wager_id: newId('wgr', now.getTime()),
           source_wager_id: w.sourceWagerId,
           tournaments: scoreOf.get(f.index) ?? [],
           jackpots: contributionOf.get(f.index) ?? [],
-          bonuses: bonuses[n],
+          bonuses: wagering.results[n],
         };
         answers.set(f.index, response);
-        rows.push({
+        return {
           id: response.wager_id,
           sourceWagerId: w.sourceWagerId,
           playerId: f.player.id,
@@ -267,136 +272,115 @@ export class IngestBatch {
           currency: w.currency,
           gameCode: w.gameCode,
           gameCategory: w.gameCategory,
-          settledAt: settledAt(f.index),
-          requestHash: (hashes.get(f.index) ?? createdHashes.get(f.index))!,
+          settledAt: f.settledAt,
+          requestHash: hashOfItem(f.index),
           response,
-          createdAt: now,
-        });
+        };
       });
       for (const f of fresh) {
         if (f.item.kind === 'score') answers.set(f.index, scoreOf.get(f.index)![0]);
         if (f.item.kind === 'contribute') answers.set(f.index, contributionOf.get(f.index)![0]);
       }
-      const claimed = await this.wagers.insertMany(tenantId, rows);
-      if (claimed < rows.length || scored.claimed < scored.expected || contributed.claimed < contributed.expected) throw new DuplicateInFlight();
-      changes = scored.changes;
-      versions = await this.scoring.bump(tenantId, changes);
-    });
+
+      // 9. one statement writes it all
+      const events: OutboxRow[] = wagering.completed.map((g) => ({ id: newId('evt', now.getTime()), type: 'bonus.completed', data: { ...toGrantView(g) } }));
+      const versioned = [...scored.changes.keys()].sort();
+      const written = await this.repo.write(tenantId, {
+        stats: statsOf(wagersIn),
+        grants: wagering.changed,
+        scores: scored.scores,
+        scoreEvents: scored.events,
+        pools: contributed.writes,
+        wagers: wagerRows,
+        events,
+        versions: versioned,
+        at: now,
+      });
+      if (written.wagers < wagerRows.length || written.scoreEvents < scored.events.length || written.contributions < contributed.writes.contributions.length) {
+        throw new DuplicateInFlight();
+      }
+      publish = () => this.scoring.publish(scored.changes, written.versions);
+    };
+
+    if (inPrisma) await this.db.transaction(body);
+    else await this.db.rawTransaction(body);
 
     for (const [k, p] of created) known.set(k, p);
     for (const [i, h] of createdHashes) hashes.set(i, h);
-    await this.scoring.publish(changes, versions);
+    await publish();
     for (const i of indexes) {
-      if (errors.has(i)) outcomes[i] = { ok: false, error: errors.get(i) };
-      else outcomes[i] = { ok: true, value: Replayable.first(answers.get(i)) };
-    }
-  }
-
-  /** Why an item is refused before it does anything, or null. */
-  private refusal(item: IngestItem, tournaments: Map<string, Tournament>, jackpots: Map<string, Jackpot>, settledAt: Date, now: Date): AppError | null {
-    switch (item.kind) {
-      case 'wager':
-        if ((item.input.tournamentIds ?? []).some((id) => !tournaments.has(id))) return AppError.notFound('tournament');
-        if ((item.input.jackpotIds ?? []).some((id) => !jackpots.has(id))) return AppError.notFound('jackpot');
-        return null;
-      case 'score': {
-        const t = tournaments.get(item.tournamentId);
-        if (!t) return AppError.notFound('tournament');
-        if (item.input.score.kind === 'wager' && item.input.score.currency !== t.currency) {
-          return AppError.rule('currency_mismatch', `the tournament scores ${t.currency} wagers`, [{ field: 'currency', issue: `must be ${t.currency}` }]);
-        }
-        if (!acceptsScoreAt(t, settledAt, now)) return AppError.conflict(notRunning(t, settledAt, now), 'tournament_not_running');
-        return null;
-      }
-      case 'contribute': {
-        const j = jackpots.get(item.jackpotId);
-        if (!j) return AppError.notFound('jackpot');
-        if (item.input.currency !== j.currency) {
-          return AppError.rule('currency_mismatch', `the jackpot takes ${j.currency} bets`, [{ field: 'currency', issue: `must be ${j.currency}` }]);
-        }
-        return null;
-      }
-    }
-  }
-
-  /**
-   * The tournaments an item scores in: a score's own; a wager's listed ones (in its order; one that is
-   * not running or in another currency answers why and keeps no key) and then the open auto_enroll
-   * ones of its currency that take it.
-   */
-  private scoreEntries(f: Fresh, tournaments: Map<string, Tournament>, hash: string, settledAt: Date, now: Date): ScoreEntry[] {
-    const { item, player } = f;
-    if (item.kind === 'contribute') return [];
-    if (item.kind === 'score') {
-      return [{ tournament: tournaments.get(item.tournamentId)!, sourceWagerId: item.input.sourceWagerId, player, facts: item.input.score, requestHash: hash }];
-    }
-    const w = item.input;
-    const facts = { kind: 'wager' as const, betAmount: w.betAmount, winAmount: w.winAmount, currency: w.currency, gameCode: w.gameCode, gameCategory: w.gameCategory };
-    const keyHash = scoreHash(facts, w.settledAt, player.id);
-    const listed = [...new Set(w.tournamentIds ?? [])];
-    const auto = [...tournaments.values()].filter((t) => t.autoEnroll && !listed.includes(t.id) && t.currency === w.currency && acceptsScoreAt(t, settledAt, now));
-    return [
-      ...listed.map((id) => {
-        const t = tournaments.get(id)!;
-        const skip = t.currency !== w.currency ? ('currency_mismatch' as const) : !acceptsScoreAt(t, settledAt, now) ? ('tournament_not_running' as const) : undefined;
-        return { tournament: t, sourceWagerId: w.sourceWagerId, player, facts, requestHash: keyHash, ...(skip && { skip }) };
-      }),
-      ...auto.map((t) => ({ tournament: t, sourceWagerId: w.sourceWagerId, player, facts, requestHash: keyHash })),
-    ];
-  }
-
-  /** The jackpots an item contributes to; a listed one in another currency answers why, with nothing contributed. */
-  private contributionEntries(f: Fresh, jackpots: Map<string, Jackpot>): Array<ContributionEntry | ContributionResult> {
-    const { item, player } = f;
-    if (item.kind === 'score') return [];
-    if (item.kind === 'contribute') {
-      const c = item.input;
-      return [{ jackpotId: item.jackpotId, sourceWagerId: c.sourceWagerId, player, betAmount: c.betAmount, requestHash: contributionHash(c.betAmount, c.currency, player.id) }];
-    }
-    const w = item.input;
-    const listed = [...new Set(w.jackpotIds ?? [])];
-    const auto = [...jackpots.values()].filter((j) => j.autoEnroll && !listed.includes(j.id) && j.currency === w.currency);
-    const hash = contributionHash(w.betAmount, w.currency, player.id);
-    return [...listed.map((id) => jackpots.get(id)!), ...auto].map((j) =>
-      j.currency !== w.currency
-        ? contributionResult(j.id, 0n, j.poolNanos, null, 'currency_mismatch')
-        : { jackpotId: j.id, sourceWagerId: w.sourceWagerId, player, betAmount: w.betAmount, requestHash: hash },
-    );
-  }
-
-  private async knownPlayers(tenantId: TenantId, items: readonly IngestItem[]): Promise<Map<string, Player>> {
-    const refs = [...new Set(items.map((it) => refValue(it.input.player)))];
-    const found = await this.players.findByRefs(tenantId, refs);
-    const known = new Map<string, Player>();
-    const byId = new Map(found.map((p) => [p.id, p]));
-    const byRef = new Map(found.map((p) => [p.externalRef, p]));
-    for (const it of items) {
-      const ref = it.input.player;
-      // player_id: a plr_ id first, else an external_ref; external_ref: only that
-      const p = 'playerId' in ref ? (byId.get(ref.playerId) ?? byRef.get(ref.playerId)) : byRef.get(ref.externalRef);
-      if (p) known.set(refKey(ref), p);
-    }
-    return known;
-  }
-
-  private resolve(known: Map<string, Player>, item: IngestItem): Player | undefined {
-    return known.get(refKey(item.input.player));
-  }
-
-  private hashOf(item: IngestItem, playerId: string): string {
-    switch (item.kind) {
-      case 'wager':
-        return wagerHash(item.input, playerId);
-      case 'score':
-        return scoreHash(item.input.score, item.input.settledAt, playerId);
-      case 'contribute':
-        return contributionHash(item.input.betAmount, item.input.currency, playerId);
+      outcomes[i] = errors.has(i) ? { ok: false, error: errors.get(i) } : { ok: true, value: Replayable.first(answers.get(i)) };
     }
   }
 }
 
+// ---- helpers ----------------------------------------------------------------------------------------
+
 const refValue = (ref: PlayerRef): string => ('playerId' in ref ? ref.playerId : ref.externalRef);
 const refKey = (ref: PlayerRef): string => ('playerId' in ref ? `id:${ref.playerId}` : `ref:${ref.externalRef}`);
+
+/** player_id: a plr_ id first, else an external_ref; external_ref: only that. */
+function knownPlayers(lookup: Lookup, items: readonly IngestItem[]): Map<string, IngestPlayer> {
+  const byId = new Map(lookup.players.map((p) => [p.id, p]));
+  const byRef = new Map(lookup.players.map((p) => [p.externalRef, p]));
+  const known = new Map<string, IngestPlayer>();
+  for (const it of items) {
+    const ref = it.input.player;
+    const p = 'playerId' in ref ? (byId.get(ref.playerId) ?? byRef.get(ref.playerId)) : byRef.get(ref.externalRef);
+    if (p) known.set(refKey(ref), p);
+  }
+  return known;
+}
+
+function hashOf(item: IngestItem, playerId: string): string {
+  switch (item.kind) {
+    case 'wager':
+      return wagerHash(item.input, playerId);
+    case 'score':
+      return scoreHash(item.input.score, item.input.settledAt, playerId);
+    case 'contribute':
+      return contributionHash(item.input.betAmount, item.input.currency, playerId);
+  }
+}
+
+/** The tournament or jackpot ids the items name. */
+function named(items: readonly IngestItem[], indexes: readonly number[], kind: 'tournament' | 'jackpot'): string[] {
+  const ids = indexes.flatMap((i) => {
+    const it = items[i];
+    if (it.kind === 'wager') return (kind === 'tournament' ? it.input.tournamentIds : it.input.jackpotIds) ?? [];
+    if (kind === 'tournament' && it.kind === 'score') return [it.tournamentId];
+    if (kind === 'jackpot' && it.kind === 'contribute') return [it.jackpotId];
+    return [];
+  });
+  return [...new Set(ids)].sort();
+}
+
+/** Why an item is refused before it does anything, or null. */
+function refusal(item: IngestItem, tournaments: Map<string, Tournament>, jackpots: Map<string, Jackpot>, settledAt: Date, now: Date): AppError | null {
+  switch (item.kind) {
+    case 'wager':
+      if ((item.input.tournamentIds ?? []).some((id) => !tournaments.has(id))) return AppError.notFound('tournament');
+      if ((item.input.jackpotIds ?? []).some((id) => !jackpots.has(id))) return AppError.notFound('jackpot');
+      return null;
+    case 'score': {
+      const t = tournaments.get(item.tournamentId);
+      if (!t) return AppError.notFound('tournament');
+      if (item.input.score.kind === 'wager' && item.input.score.currency !== t.currency) {
+        return AppError.rule('currency_mismatch', `the tournament scores ${t.currency} wagers`, [{ field: 'currency', issue: `must be ${t.currency}` }]);
+      }
+      if (!acceptsScoreAt(t, settledAt, now)) return AppError.conflict(notRunning(t, settledAt, now), 'tournament_not_running');
+      return null;
+    }
+    case 'contribute': {
+      const j = jackpots.get(item.jackpotId);
+      if (!j) return AppError.notFound('jackpot');
+      if (item.input.currency !== j.currency) {
+        return AppError.rule('currency_mismatch', `the jackpot takes ${j.currency} bets`, [{ field: 'currency', issue: `must be ${j.currency}` }]);
+      }
+      return null;
+    }
+  }
+}
 
 function notRunning(t: Tournament, settledAt: Date, now: Date): string {
   if (t.state === 'cancelled') return 'the tournament was cancelled';
@@ -404,12 +388,57 @@ function notRunning(t: Tournament, settledAt: Date, now: Date): string {
   return `the wager settled at ${settledAt.toISOString()}, outside the tournament (${t.startsAt.toISOString()} to ${t.endsAt.toISOString()})`;
 }
 
+/**
+ * The tournaments an item scores in: a score's own; a wager's named ones (in its order; one that is
+ * not running or in another currency answers why and keeps no key) and then the open auto_enroll
+ * ones of its currency that take it.
+ */
+function scoreEntriesOf(f: Fresh, tournaments: Map<string, Tournament>, hash: string, now: Date): ScoreEntry[] {
+  const { item, player, settledAt } = f;
+  if (item.kind === 'contribute') return [];
+  if (item.kind === 'score') {
+    return [{ tournament: tournaments.get(item.tournamentId)!, sourceWagerId: item.input.sourceWagerId, player, facts: item.input.score, requestHash: hash }];
+  }
+  const w = item.input;
+  const facts = { kind: 'wager' as const, betAmount: w.betAmount, winAmount: w.winAmount, currency: w.currency, gameCode: w.gameCode, gameCategory: w.gameCategory };
+  const keyHash = scoreHash(facts, w.settledAt, player.id);
+  const listed = [...new Set(w.tournamentIds ?? [])];
+  const auto = [...tournaments.values()].filter((t) => t.autoEnroll && !listed.includes(t.id) && t.currency === w.currency && acceptsScoreAt(t, settledAt, now));
+  return [
+    ...listed.map((id) => {
+      const t = tournaments.get(id)!;
+      const skip = t.currency !== w.currency ? ('currency_mismatch' as const) : !acceptsScoreAt(t, settledAt, now) ? ('tournament_not_running' as const) : undefined;
+      return { tournament: t, sourceWagerId: w.sourceWagerId, player, facts, requestHash: keyHash, ...(skip && { skip }) };
+    }),
+    ...auto.map((t) => ({ tournament: t, sourceWagerId: w.sourceWagerId, player, facts, requestHash: keyHash })),
+  ];
+}
+
+/** The jackpots an item contributes to; a named one in another currency answers why, with nothing contributed. */
+function contributionEntriesOf(f: Fresh, jackpots: Map<string, Jackpot>, hash: string): Array<ContributionEntry | ContributionResult> {
+  const { item, player } = f;
+  if (item.kind === 'score') return [];
+  if (item.kind === 'contribute') {
+    const c = item.input;
+    return [{ jackpotId: item.jackpotId, sourceWagerId: c.sourceWagerId, player, betAmount: c.betAmount, requestHash: hash }];
+  }
+  const w = item.input;
+  const listed = [...new Set(w.jackpotIds ?? [])];
+  const auto = [...jackpots.values()].filter((j) => j.autoEnroll && !listed.includes(j.id) && j.currency === w.currency);
+  const keyHash = contributionHash(w.betAmount, w.currency, player.id);
+  return [...listed.map((id) => jackpots.get(id)!), ...auto].map((j) =>
+    j.currency !== w.currency
+      ? contributionResult(j.id, 0n, j.poolNanos, null, 'currency_mismatch')
+      : { jackpotId: j.id, sourceWagerId: w.sourceWagerId, player, betAmount: w.betAmount, requestHash: keyHash },
+  );
+}
+
 /** Per player: total_wagered in the player's currency (or the first wager's, for a player without one), last_wager_at. */
-function statsOf(wagers: ReadonlyArray<{ player: Player; input: WagerInput; settledAt: Date }>) {
+function statsOf(wagers: ReadonlyArray<Fresh & { item: { kind: 'wager'; input: WagerInput } }>) {
   const rows = new Map<string, { id: string; currency: string; wagered: bigint; lastWagerAt: Date }>();
-  for (const { player, input, settledAt } of wagers) {
-    const row = rows.get(player.id) ?? { id: player.id, currency: player.currency ?? input.currency, wagered: 0n, lastWagerAt: settledAt };
-    if (input.currency === row.currency) row.wagered += input.betAmount;
+  for (const { player, item, settledAt } of wagers) {
+    const row = rows.get(player.id) ?? { id: player.id, currency: player.currency ?? item.input.currency, wagered: 0n, lastWagerAt: settledAt };
+    if (item.input.currency === row.currency) row.wagered += item.input.betAmount;
     if (settledAt > row.lastWagerAt) row.lastWagerAt = settledAt;
     rows.set(player.id, row);
   }

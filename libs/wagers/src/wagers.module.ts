@@ -7,11 +7,11 @@ import { TournamentsModule } from '@app/tournaments';
 import { IngestBatch } from './ingest-batch.service.js';
 import { IngestBatcher } from './ingest-batcher.js';
 import { IngestService } from './ingest.service.js';
-import { WagersRepository } from './wagers.repository.js';
+import { IngestRepository } from './ingest.repository.js';
 
 @Module({
   imports: [PlayersModule, BonusesModule, JourneysModule, TournamentsModule, JackpotsModule],
-  providers: [WagersRepository, IngestBatch, IngestBatcher, IngestService],
+  providers: [IngestRepository, IngestBatch, IngestBatcher, IngestService],
   exports: [IngestService],
 })
 export class WagersModule {}

@@ -89,7 +89,10 @@ CREATE TABLE "jackpots" (
     "cycle" INTEGER NOT NULL DEFAULT 1,
     -- millis, exact: fractions of a milli are carried
     "pool" DECIMAL(40,9) NOT NULL,
+    -- the current cycle's seed (also in jackpot_seeds): one row to lock and read per batch
     "seed_id" TEXT NOT NULL,
+    "seed_ciphertext" TEXT NOT NULL,
+    "seed_commit" TEXT NOT NULL,
     -- conservation, across all cycles: pool + won_total = seeded_total + contributed_total
     "seeded_total" DECIMAL(40,0) NOT NULL,
     "contributed_total" DECIMAL(40,9) NOT NULL DEFAULT 0,

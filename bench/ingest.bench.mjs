@@ -1,0 +1,132 @@
+// npm run bench:ingest — sustained POST /v1/wagers against the service (API + worker, as deployed),
+// each wager routed to one tournament and one jackpot, every player with an active bonus in wagering;
+// then, in the same run, a baseline: a bare Fastify route doing one idempotent INSERT … ON CONFLICT
+// DO NOTHING of an equivalent event row through pg per request, at the same concurrency, from the same
+// load generator (bench/load.mjs, its own process, keep-alive connections on loopback).
+//
+// After the timed run the whole stream is posted again: every answer must be a replay, and nothing
+// may change (stats, wagering, scores, pools, wins, ledger, webhooks): replay_new_effects counts what did.
+//
+// Knobs: BENCH_SECONDS (20), BENCH_CONCURRENCY (64), BENCH_PLAYERS (1000), BENCH_API_PROCESSES (1).
+// Last line: RESULT wagers_per_s=<n> p99_ms=<n> baseline_per_s=<n> ratio=<r> replay_new_effects=<n>
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { api, freshEnvironment, log, ROOT, startApi, startProcess, startWorker, stop } from './lib.mjs';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const PLAYERS = Number(process.env.BENCH_PLAYERS ?? 1000);
+const HOUR = 3_600_000;
+
+async function load(url, key, specFile, prefix, extra) {
+  const args = ['--url', url, '--key', key, '--spec', specFile, '--prefix', prefix, '--concurrency', String(CONCURRENCY), ...extra];
+  const proc = spawn(process.execPath, [path.join(ROOT, 'bench', 'load.mjs'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  proc.stdout.on('data', (c) => (out += c));
+  const code = await new Promise((r) => proc.once('exit', r));
+  if (code !== 0) throw new Error(`the load generator exited with ${code}`);
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+/** Runs `fn` over `items` with at most `n` at once. */
+async function pooled(items, n, fn) {
+  const out = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: n }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  }));
+  return out;
+}
+
+/** Everything a wager can change, summed from the database: equal before and after the replay pass. */
+async function effects(pool) {
+  const { rows } = await pool.query(`
+    SELECT (SELECT count(*) FROM wagers)::text AS wagers,
+           (SELECT count(*) FROM tournament_score_events)::text AS score_events,
+           (SELECT coalesce(sum(score), 0) FROM tournament_scores)::text AS scores,
+           (SELECT coalesce(sum(wagers), 0) FROM tournament_scores)::text AS scored_wagers,
+           (SELECT count(*) FROM jackpot_contributions)::text AS contributions,
+           (SELECT pool::text || '/' || cycle || '/' || contributed_total::text FROM jackpots LIMIT 1) AS jackpot,
+           (SELECT count(*) FROM jackpot_wins)::text AS wins,
+           (SELECT coalesce(sum(total_wagered), 0) FROM players)::text AS total_wagered,
+           (SELECT coalesce(sum(wagering_progress), 0) FROM bonus_grants)::text AS wagering,
+           (SELECT count(*) FROM bonus_grants WHERE status = 'completed')::text AS completed,
+           (SELECT count(*) FROM ledger_entries)::text AS ledger_entries,
+           (SELECT count(*) FROM outbox_events)::text AS events`);
+  return rows[0];
+}
+
+async function main() {
+  const envir = await freshEnvironment();
+  const procs = [];
+  try {
+    const env = { ...envir.env, ...JSON.parse(process.env.BENCH_API_ENV ?? '{}') };
+    const apiProc = await startApi(env);
+    procs.push(apiProc.proc, await startWorker(env));
+    const url = apiProc.url;
+
+    // the world: players with an active bonus, a running tournament, a must_drop jackpot
+    const tenant = await api(url, 'POST', '/v1/platform/tenants', env.PLATFORM_API_KEY, { name: 'Bench casino' });
+    const { admin, server } = tenant.api_keys;
+    const template = await api(url, 'POST', '/v1/bonus-templates', admin, {
+      name: 'Bench bonus', kind: 'no_deposit', currency: 'EUR', fixed_amount: 100_000_000, wagering_multiplier: 200, wagering_base: 'bonus',
+      game_weights: { slots: 1, roulette: 0.1, blackjack: 0.05 }, max_bet: 4_500,
+    });
+    log(`creating ${PLAYERS} players with an active bonus`);
+    const players = await pooled(Array.from({ length: PLAYERS }, (_, i) => i), 16, async (i) => {
+      const p = await api(url, 'POST', '/v1/players', server, { external_ref: `bench-${i}`, currency: 'EUR' });
+      await api(url, 'POST', `/v1/players/${p.id}/bonuses`, server, { bonus_template_id: template.id, idempotency_key: `bench-bonus-${i}` });
+      return p.id;
+    });
+    const tournament = await api(url, 'POST', '/v1/tournaments', admin, {
+      name: 'Bench race', currency: 'EUR', starts_at: new Date(Date.now() - HOUR).toISOString(), ends_at: new Date(Date.now() + 2 * HOUR).toISOString(),
+      scoring: { metric: 'bet_amount' }, prizes: [{ rank_from: 1, rank_to: 10, reward: { type: 'winz', amount: 1_000 } }],
+    });
+    const jackpot = await api(url, 'POST', '/v1/jackpots', admin, { name: 'Bench drop', currency: 'EUR', type: 'must_drop', seed_amount: 100_000, contribution_rate: 0.01, must_drop_by: 400_000 });
+    const specFile = path.join(tmpdir(), `bench-ingest-${process.pid}.json`);
+    writeFileSync(specFile, JSON.stringify({ players, tournament: tournament.id, jackpot: jackpot.id }));
+
+    log('warm-up (3 s)');
+    await load(url, server, specFile, 'warm', ['--seconds', '3']);
+    log(`service: ${SECONDS} s at concurrency ${CONCURRENCY}`);
+    const run = await load(url, server, specFile, 'main', ['--seconds', String(SECONDS)]);
+    log(`service: ${JSON.stringify(run)}`);
+    if (run.errors > 0) throw new Error(`${run.errors} wagers failed: ${JSON.stringify(run.statuses)}`);
+
+    const board = await api(url, 'GET', `/v1/tournaments/${tournament.id}/leaderboard?limit=3`, server);
+    const pot = await api(url, 'GET', `/v1/jackpots/${jackpot.id}`, server);
+    log(`leaderboard: ${board.total_players} players, top ${JSON.stringify(board.entries.map((e) => e.score))}; jackpot cycle ${pot.cycle}, pool ${pot.pool_exact}`);
+
+    log('replay: the whole stream again');
+    const before = await effects(envir.pool);
+    const replay = await load(url, server, specFile, 'main', ['--mode', 'replay', '--count', String(run.sent)]);
+    const after = await effects(envir.pool);
+    const changed = Object.keys(before).filter((k) => before[k] !== after[k]);
+    const replayNewEffects = (replay.created ?? 0) + replay.errors + changed.length;
+    log(`replay: ${JSON.stringify(replay)}; changed: ${changed.length ? changed.map((k) => `${k} ${before[k]} → ${after[k]}`).join(', ') : 'nothing'}`);
+    for (const p of procs.splice(0)) await stop(p);
+
+    log('baseline: bare Fastify + one INSERT … ON CONFLICT DO NOTHING per request');
+    await envir.pool.query(`CREATE TABLE bench_events (tenant_id text, source_wager_id text, player_id text, bet_amount bigint, win_amount bigint, currency text,
+      game_code text, game_category text, settled_at timestamptz, payload jsonb, PRIMARY KEY (tenant_id, source_wager_id))`);
+    const baseline = await startProcess(path.join(ROOT, 'bench', 'baseline-server.mjs'), [], { DATABASE_URL: env.DATABASE_URL }, /listening/);
+    procs.push(baseline.proc);
+    const baseUrl = `http://127.0.0.1:${JSON.parse(baseline.line).listening}`;
+    await load(baseUrl, server, specFile, 'warm', ['--seconds', '3']);
+    const base = await load(baseUrl, server, specFile, 'main', ['--seconds', String(SECONDS)]);
+    log(`baseline: ${JSON.stringify(base)}`);
+
+    const ratio = run.per_s / base.per_s;
+    console.log(`RESULT wagers_per_s=${Math.round(run.per_s)} p99_ms=${run.p99_ms.toFixed(1)} baseline_per_s=${Math.round(base.per_s)} ratio=${ratio.toFixed(3)} replay_new_effects=${replayNewEffects}`);
+  } finally {
+    for (const p of procs) await stop(p);
+    await envir.close();
+  }
+}
+
+await main();
