@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { type AppConfig, InjectConfig } from '@app/common';
 import { redisOptionsFromUrl } from './redis-options.js';
@@ -8,7 +8,7 @@ import { redisOptionsFromUrl } from './redis-options.js';
  * Redis holds nothing that PostgreSQL does not, so callers fall back rather than wait.
  */
 @Injectable()
-export class RedisService implements OnModuleDestroy {
+export class RedisService implements OnApplicationShutdown {
   readonly client: Redis;
   private ready: Promise<void> | undefined;
 
@@ -53,7 +53,11 @@ export class RedisService implements OnModuleDestroy {
     return this.ready;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Closed in the last phase of shutdown (Nest runs onModuleDestroy before the HTTP server stops and
+   * before the worker's loops and queue consumers stop): in-flight requests and jobs finish first.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.client.quit().catch(() => this.client.disconnect());
   }
 }
