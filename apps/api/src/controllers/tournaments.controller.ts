@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Page, Replayable, TenantId } from '@app/common';
+import { AppError, type Page, type Replayable, type TenantId } from '@app/common';
 import { type AroundView, type LeaderboardView, type ScoreResult, TournamentsService, type TournamentView } from '@app/tournaments';
 import { IngestService } from '@app/wagers';
 import { Access, CurrentTenant } from '../auth/auth.decorators.js';
@@ -17,6 +17,12 @@ import {
   TournamentPageDto,
 } from '../dto/tournament.dto.js';
 import { ApiBodyErrors, ApiErrors } from '../http/api-errors.decorator.js';
+
+/** A path id or ref with a NUL names nothing (PostgreSQL cannot even compare it): 404, not a 500. */
+function known(ref: string, what: string): string {
+  if (ref.includes('\u0000')) throw AppError.notFound(what);
+  return ref;
+}
 
 const RANKING = 'Higher score first; on a tie, the player who reached that score first ranks higher.';
 
@@ -61,7 +67,7 @@ export class TournamentsController {
   @ApiOkResponse({ type: TournamentDto })
   @ApiErrors(404)
   get(@CurrentTenant() tenant: TenantId, @Param('id') id: string): Promise<TournamentView> {
-    return this.tournaments.get(tenant, id);
+    return this.tournaments.get(tenant, known(id, 'tournament'));
   }
 
   @Post(':id/cancel')
@@ -71,7 +77,7 @@ export class TournamentsController {
   @ApiOkResponse({ type: TournamentDto })
   @ApiErrors(404, 409)
   cancel(@CurrentTenant() tenant: TenantId, @Param('id') id: string): Promise<TournamentView> {
-    return this.tournaments.cancel(tenant, id);
+    return this.tournaments.cancel(tenant, known(id, 'tournament'));
   }
 
   @Post(':id/score')
@@ -89,7 +95,8 @@ export class TournamentsController {
   @ApiOkResponse({ type: ScoreResultDto, description: 'replay: the first answer, with Idempotent-Replayed: true' })
   @ApiBodyErrors(404, 409, 422)
   score(@CurrentTenant() tenant: TenantId, @Param('id') id: string, @Body() dto: ScoreDto): Promise<Replayable<ScoreResult>> {
-    return this.ingest.score(tenant, id, dto.toInput());
+    const input = dto.toInput(); // the body is checked before the id is looked up
+    return this.ingest.score(tenant, known(id, 'tournament'), input);
   }
 
   @Get(':id/leaderboard')
@@ -98,7 +105,7 @@ export class TournamentsController {
   @ApiOkResponse({ type: LeaderboardDto })
   @ApiErrors(400, 404)
   leaderboard(@CurrentTenant() tenant: TenantId, @Param('id') id: string, @Query() query: LeaderboardQueryDto): Promise<LeaderboardView> {
-    return this.tournaments.leaderboard(tenant, id, query.offset ?? 0, query.limit ?? 50);
+    return this.tournaments.leaderboard(tenant, known(id, 'tournament'), query.offset ?? 0, query.limit ?? 50);
   }
 
   @Get(':id/leaderboard/:player')
@@ -107,6 +114,6 @@ export class TournamentsController {
   @ApiOkResponse({ type: AroundDto })
   @ApiErrors(400, 404)
   around(@CurrentTenant() tenant: TenantId, @Param('id') id: string, @Param('player') player: string, @Query() query: AroundQueryDto): Promise<AroundView> {
-    return this.tournaments.around(tenant, id, player, query.around ?? 5);
+    return this.tournaments.around(tenant, known(id, 'tournament'), known(player, 'player'), query.around ?? 5);
   }
 }
