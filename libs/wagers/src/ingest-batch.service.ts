@@ -303,7 +303,7 @@ export class IngestBatch {
     };
 
     if (inPrisma) await this.db.transaction(body);
-    else await this.db.rawTransaction(body);
+    else await this.db.rawTransaction(body, { genericPlans: true });
 
     for (const [k, p] of created) known.set(k, p);
     for (const [i, h] of createdHashes) hashes.set(i, h);

@@ -161,7 +161,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     timersPollMs: r.int('TIMERS_POLL_MS', 1_000, 50, 60_000),
     ingest: {
       batchMax: r.int('INGEST_BATCH_MAX', 200, 1, 5_000),
-      concurrency: r.int('INGEST_CONCURRENCY', 2, 1, 64),
+      concurrency: r.int('INGEST_CONCURRENCY', 1, 1, 64),
     },
     webhook: {
       allowPrivateNetworks: r.bool('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
