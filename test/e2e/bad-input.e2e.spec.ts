@@ -8,9 +8,10 @@
 // counts are taken before the whole matrix and compared after it, and the fixture player is re-read after
 // every PATCH.
 //
-// The last block pins down inputs that once slipped past validation.
+// The last blocks pin down inputs that once slipped past validation, and path ids and segments that once
+// answered a 500 or Fastify's own error format.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { HttpClient, HttpResponse } from '../support/http.js';
+import type { HttpClient, HttpResponse, RequestOptions } from '../support/http.js';
 import { startApiProcess, type RunningApi } from '../support/processes.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { createPlayer, createTenant, type TestTenant, uniqueRef } from '../support/factories.js';
@@ -180,7 +181,32 @@ function malformedCases(endpoint: Endpoint): BadCase[] {
     ['a __proto__ key', `${valid.slice(0, -1)},"__proto__":{"admin":true}}`],
     ['a constructor.prototype key', `${valid.slice(0, -1)},"constructor":{"prototype":{"admin":true}}}`],
   ];
-  return forms.map(([name, text]) => ({ name, payload: raw(text), field: '(body)' }));
+  return [
+    ...forms.map(([name, text]) => ({ name, payload: raw(text), field: '(body)' })),
+    ...INVALID_UTF8.map(([name, bytes]) => ({ name: `invalid UTF-8: ${name}`, payload: raw(withBytes(endpoint, bytes)), field: '(body)' })),
+  ];
+}
+
+/** Byte sequences that are not UTF-8 (JSON's only encoding): once read with U+FFFD in their place and stored. */
+const INVALID_UTF8: Array<[string, number[]]> = [
+  ['a 0xFF byte', [0xff]],
+  ['a lone continuation byte', [0x80]],
+  ['a Latin-1 é (0xE9)', [0xe9]],
+  ['a 2-byte sequence cut short', [0xc3]],
+  ['a 3-byte sequence cut short', [0xe2, 0x82]],
+  ['an overlong encoding of /', [0xc0, 0xaf]],
+  ['an encoded lone surrogate (CESU-8)', [0xed, 0xa0, 0x80]],
+  ['a code point above U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+];
+
+/** A body each endpoint would accept (201/200) if the bytes were read as U+FFFD: they sit inside a free-text string. */
+function withBytes(endpoint: Endpoint, bytes: number[]): Buffer {
+  const [before, after] = {
+    tenants: ['{"name":"Bad', 'Casino"}'],
+    create: ['{"external_ref":"utf8-', '-ref"}'],
+    patch: ['{"attributes":{"note":"a', 'b"}}'],
+  }[endpoint];
+  return Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]);
 }
 
 const REF = { external_ref: 'bad-input-ref' };
@@ -481,6 +507,7 @@ describe('authentication comes before the body', () => {
     { name: 'ill-typed fields', payload: json({ name: 5, external_ref: 5, vip_level: '2' }) },
     { name: 'unknown fields', payload: json({ foo: 1 }) },
     { name: 'a text/plain body', payload: raw('hello'), headers: { 'content-type': 'text/plain' } },
+    { name: 'invalid UTF-8', payload: raw(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d])) },
   ];
   const cases = ENDPOINTS.flatMap((endpoint) => BAD_BODIES.map((b) => ({ endpoint, ...b, title: `${TITLES[endpoint]} with ${b.name}` })));
 
@@ -613,5 +640,223 @@ describe('inputs that slipped past validation before', () => {
   ])('refuses control characters: $name', async ({ endpoint, body, field }) => {
     const res = await send(endpoint, json(body));
     expectValidationFailed(res, field);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Path ids and path segments. A NUL (%00) in an id once answered 500 internal_error (PostgreSQL cannot compare
+// it); Fastify's router answered an over-long segment (414) or a bad escape (400) in its own format, without
+// request_id or X-Request-Id; and an external_ref of 101 to 128 characters could not be used as :player.
+
+describe('path ids and segments', () => {
+  const NO_ID = '01m815s5g0tv8swys7gz4j0g32';
+  let counts: Record<string, number>;
+  let fixture: unknown;
+  beforeAll(async () => {
+    counts = await countAll();
+    fixture = (await acme.server.get(`/v1/players/${player.id}`)).body;
+  });
+  afterAll(async () => {
+    expect(await countAll()).toEqual(counts);
+    expect((await acme.server.get(`/v1/players/${player.id}`)).body).toEqual(fixture);
+  });
+
+  interface IdRoute {
+    name: string;
+    request: (id: string, opts?: RequestOptions) => Promise<HttpResponse>;
+  }
+
+  /** A route of every resource with a path id, each with a body or query it would accept. */
+  const ID_ROUTES: IdRoute[] = [
+    { name: 'GET /v1/players/:player', request: (id, o) => acme.server.get(`/v1/players/${id}`, o) },
+    { name: 'PATCH /v1/players/:player', request: (id, o) => acme.server.patch(`/v1/players/${id}`, { vip_level: 1 }, o) },
+    { name: 'GET /v1/players/:player/wallet', request: (id, o) => acme.server.get(`/v1/players/${id}/wallet?limit=5`, o) },
+    {
+      name: 'POST /v1/players/:player/wallet/credits',
+      request: (id, o) => acme.server.post(`/v1/players/${id}/wallet/credits`, { amount: 1000, idempotency_key: 'nul-credit' }, o),
+    },
+    { name: 'GET /v1/players/:player/bonuses', request: (id, o) => acme.server.get(`/v1/players/${id}/bonuses?limit=5`, o) },
+    {
+      name: 'POST /v1/players/:player/bonuses',
+      request: (id, o) => acme.server.post(`/v1/players/${id}/bonuses`, { bonus_template_id: `btp_${NO_ID}`, idempotency_key: 'nul-grant' }, o),
+    },
+    { name: 'POST /v1/players/:player/bonuses/:bonus_id/cancel (the player)', request: (id, o) => acme.server.post(`/v1/players/${id}/bonuses/bns_${NO_ID}/cancel`, undefined, o) },
+    { name: 'POST /v1/players/:player/bonuses/:bonus_id/forfeit (the bonus)', request: (id, o) => acme.server.post(`/v1/players/${player.id}/bonuses/${id}/forfeit`, undefined, o) },
+    {
+      name: 'POST /v1/players/:player/rewards',
+      request: (id, o) => acme.admin.post(`/v1/players/${id}/rewards`, { reward: { type: 'winz', amount: 1000 }, grant_key: 'nul-reward' }, o),
+    },
+    { name: 'GET /v1/players/:player/journeys', request: (id, o) => acme.server.get(`/v1/players/${id}/journeys`, o) },
+    { name: 'GET /v1/players/:player/lootbox-opens', request: (id, o) => acme.server.get(`/v1/players/${id}/lootbox-opens`, o) },
+    { name: 'GET /v1/bonus-templates/:id', request: (id, o) => acme.admin.get(`/v1/bonus-templates/${id}`, o) },
+    { name: 'DELETE /v1/bonus-templates/:id', request: (id, o) => acme.admin.delete(`/v1/bonus-templates/${id}`, o) },
+    { name: 'GET /v1/journeys/:id', request: (id, o) => acme.admin.get(`/v1/journeys/${id}`, o) },
+    { name: 'POST /v1/journeys/:id/deactivate', request: (id, o) => acme.admin.post(`/v1/journeys/${id}/deactivate`, undefined, o) },
+    { name: 'GET /v1/lootbox/:id', request: (id, o) => acme.server.get(`/v1/lootbox/${id}`, o) },
+    { name: 'POST /v1/lootbox/:id/open', request: (id, o) => acme.server.post(`/v1/lootbox/${id}/open`, { player_id: player.id, idempotency_key: 'nul-open' }, o) },
+    { name: 'POST /v1/lootbox/:id/rotate-seed', request: (id, o) => acme.admin.post(`/v1/lootbox/${id}/rotate-seed`, undefined, o) },
+    { name: 'GET /v1/lootbox/:id/seeds', request: (id, o) => acme.server.get(`/v1/lootbox/${id}/seeds?limit=5`, o) },
+    { name: 'GET /v1/tournaments/:id', request: (id, o) => acme.server.get(`/v1/tournaments/${id}`, o) },
+    {
+      name: 'POST /v1/tournaments/:id/score',
+      request: (id, o) => acme.server.post(`/v1/tournaments/${id}/score`, { player_id: player.id, source_wager_id: 'nul-score', bet_amount: 1000, currency: 'EUR' }, o),
+    },
+    { name: 'GET /v1/tournaments/:id/leaderboard/:player (the player)', request: (id, o) => acme.server.get(`/v1/tournaments/trn_${NO_ID}/leaderboard/${id}`, o) },
+    { name: 'GET /v1/jackpots/:id/wins', request: (id, o) => acme.server.get(`/v1/jackpots/${id}/wins?limit=5`, o) },
+    {
+      name: 'POST /v1/jackpots/:id/contribute',
+      request: (id, o) => acme.server.post(`/v1/jackpots/${id}/contribute`, { player_id: player.id, source_wager_id: 'nul-contribution', bet_amount: 1000, currency: 'EUR' }, o),
+    },
+    { name: 'DELETE /v1/webhooks/:id', request: (id, o) => acme.admin.delete(`/v1/webhooks/${id}`, o) },
+    { name: 'GET /v1/webhooks/:id/deliveries', request: (id, o) => acme.admin.get(`/v1/webhooks/${id}/deliveries?limit=5`, o) },
+    { name: 'POST /v1/webhooks/:id/deliveries/:delivery_id/retry (the delivery)', request: (id, o) => acme.admin.post(`/v1/webhooks/whk_${NO_ID}/deliveries/${id}/retry`, undefined, o) },
+  ];
+
+  const NUL_IDS: Array<{ label: string; make: () => string }> = [
+    { label: 'ab%00cd', make: () => 'ab%00cd' },
+    { label: 'only a NUL', make: () => '%00' },
+    { label: "the fixture player's id with a NUL appended", make: () => `${player.id}%00` },
+    { label: "the fixture player's external_ref with a NUL inside", make: () => `${player.external_ref.slice(0, 3)}%00${player.external_ref.slice(3)}` },
+  ];
+
+  it.each(ID_ROUTES.flatMap((route) => NUL_IDS.map((id) => ({ title: `${route.name} with ${id.label}`, route, id }))))(
+    '$title → 404 not_found, as an unknown id',
+    async ({ route, id }) => {
+      const res = await route.request(id.make());
+      expectError(res, 404, 'not_found');
+    },
+  );
+
+  it("echoes the caller's X-Request-Id on a NUL id's 404", async () => {
+    const res = await acme.server.get('/v1/lootbox/lbx_ab%00cd', { headers: { 'x-request-id': 'caller-nul.1' } });
+    expectError(res, 404, 'not_found');
+    expect(res.body.request_id).toBe('caller-nul.1');
+  });
+
+  // A NUL id is refused where an unknown id is: after authentication, and after the body and query.
+  it.each([
+    { name: 'GET /v1/players/:player with no key → 401', request: () => api.http.get('/v1/players/ab%00cd'), status: 401, code: 'unauthorized' },
+    { name: 'GET /v1/lootbox/:id with an unknown key → 401', request: () => acme.server.get('/v1/lootbox/lbx_ab%00cd', { key: 'wz_server_not-a-real-key' }), status: 401, code: 'unauthorized' },
+    {
+      name: 'POST /v1/players/:player/rewards with a server key → 403',
+      request: () => acme.server.post('/v1/players/ab%00cd/rewards', { reward: { type: 'winz', amount: 1000 }, grant_key: 'nul-reward' }),
+      status: 403,
+      code: 'forbidden',
+    },
+    { name: 'GET /v1/journeys/:id with a server key → 403', request: () => acme.server.get('/v1/journeys/%00'), status: 403, code: 'forbidden' },
+  ])('$name, not 404', async ({ request, status, code }) => {
+    expectError(await request(), status, code);
+  });
+
+  it.each([
+    { name: 'PATCH /v1/players/:player with a bad body', request: () => acme.server.patch('/v1/players/ab%00cd', { vip_level: -1 }), field: 'vip_level' },
+    { name: 'PATCH /v1/players/:player with malformed JSON', request: () => acme.server.patch('/v1/players/ab%00cd', undefined, { raw: '{' }), field: '(body)' },
+    { name: 'POST /v1/lootbox/:id/open with a bad body', request: () => acme.server.post('/v1/lootbox/lbx_%00/open', { player_id: player.id }), field: 'idempotency_key' },
+    {
+      name: 'POST /v1/jackpots/:id/contribute with a bad body',
+      request: () => acme.server.post('/v1/jackpots/%00/contribute', { player_id: player.id, source_wager_id: 'nul-c', bet_amount: 1.5, currency: 'EUR' }),
+      field: 'bet_amount',
+    },
+    { name: 'GET /v1/players/:player/bonuses with a bad query', request: () => acme.server.get('/v1/players/%00/bonuses?limit=0'), field: 'limit' },
+    { name: 'GET /v1/lootbox/:id/seeds with a bad query', request: () => acme.server.get('/v1/lootbox/lbx_ab%00cd/seeds?limit=abc'), field: 'limit' },
+  ])('$name and a NUL id → 400 naming $field (checked first, as for an unknown id)', async ({ request, field }) => {
+    expectValidationFailed(await request(), field);
+  });
+
+  // Segments Fastify's router refuses before any route runs: the API.md §1 body and X-Request-Id all the same.
+  const SEGMENT_ROUTES: IdRoute[] = [
+    { name: 'GET /v1/players/:player', request: (seg, o) => acme.server.get(`/v1/players/${seg}`, o) },
+    { name: 'PATCH /v1/players/:player', request: (seg, o) => acme.server.patch(`/v1/players/${seg}`, { vip_level: 1 }, o) },
+    { name: 'POST /v1/players/:player/bonuses', request: (seg, o) => acme.server.post(`/v1/players/${seg}/bonuses`, { bonus_template_id: `btp_${NO_ID}`, idempotency_key: 'seg-grant' }, o) },
+    { name: 'GET /v1/lootbox/:id', request: (seg, o) => acme.server.get(`/v1/lootbox/lbx_${seg}`, o) },
+    { name: 'GET /v1/tournaments/:id/leaderboard/:player', request: (seg, o) => acme.server.get(`/v1/tournaments/trn_${NO_ID}/leaderboard/${seg}`, o) },
+    { name: 'DELETE /v1/webhooks/:id', request: (seg, o) => acme.admin.delete(`/v1/webhooks/whk_${seg}`, o) },
+    { name: 'GET /v1/no-such-route/:segment', request: (seg, o) => acme.server.get(`/v1/no-such-route/${seg}`, o) },
+  ];
+
+  const OVERLONG: Array<[string, string]> = [
+    ['129 characters', 'x'.repeat(129)],
+    ['1000 characters', 'x'.repeat(1000)],
+    ['129 percent-encoded é', '%C3%A9'.repeat(129)],
+  ];
+  const BADLY_ENCODED: Array<[string, string]> = [
+    ['invalid UTF-8 (%FF)', 'ab%FFcd'],
+    ['a lone surrogate (%ED%A0%80)', 'ab%ED%A0%80cd'],
+    ['an overlong encoding (%C0%AF)', 'ab%C0%AFcd'],
+    ['a broken escape (%G0)', 'ab%G0cd'],
+    ['a cut escape at the end (%E)', 'abcd%E'],
+  ];
+
+  it.each(SEGMENT_ROUTES.flatMap((route) => OVERLONG.map(([label, seg]) => ({ title: `${route.name} with a segment of ${label}`, route, seg }))))(
+    '$title → 404 not_found (longer than any id or external_ref)',
+    async ({ route, seg }) => {
+      expectError(await route.request(seg), 404, 'not_found');
+    },
+  );
+
+  it.each(SEGMENT_ROUTES.flatMap((route) => BADLY_ENCODED.map(([label, seg]) => ({ title: `${route.name} with ${label}`, route, seg }))))(
+    '$title → 400 validation_failed naming (path)',
+    async ({ route, seg }) => {
+      expectValidationFailed(await route.request(seg), '(path)');
+    },
+  );
+
+  it.each([
+    ['an over-long segment', 'x'.repeat(129), 404, 'not_found'],
+    ['a bad escape', 'ab%FFcd', 400, 'validation_failed'],
+  ] as Array<[string, string, number, string]>)("echoes the caller's X-Request-Id on %s", async (_, seg, status, code) => {
+    const res = await acme.server.get(`/v1/players/${seg}`, { headers: { 'x-request-id': 'caller-router.7' } });
+    expectError(res, status, code);
+    expect(res.body.request_id).toBe('caller-router.7');
+  });
+
+  it('gives each router refusal its own request id', async () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 3; i++) ids.add((await acme.server.get('/v1/players/ab%FFcd')).body.request_id);
+    for (let i = 0; i < 3; i++) ids.add((await acme.server.get(`/v1/players/${'x'.repeat(200)}`)).body.request_id);
+    expect(ids.size).toBe(6);
+  });
+});
+
+describe('an external_ref of up to 128 characters is a :player', () => {
+  const REFS: Array<[string, string]> = [
+    ['128 ASCII characters', `ref128-${'r'.repeat(121)}`],
+    ['128 two-byte characters', 'é'.repeat(128)],
+    ['128 characters with / ? # % & + and spaces', `a/b?c#d%e&f+g h-${'s'.repeat(112)}`],
+  ];
+
+  it.each(REFS)('%s: created, then read, patched and used by :player routes', async (_, ref) => {
+    expect(ref.length).toBe(128);
+    const created = await acme.server.post('/v1/players', { external_ref: ref });
+    expect(created.status).toBe(201);
+    expect(created.body.external_ref).toBe(ref);
+    const path = `/v1/players/${encodeURIComponent(ref)}`;
+
+    const read = await acme.server.get(path);
+    expect(read.status).toBe(200);
+    expect(read.body).toEqual(created.body);
+
+    const patched = await acme.server.patch(path, { vip_level: 4 });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ id: created.body.id, external_ref: ref, vip_level: 4 });
+
+    const wallet = await acme.server.get(`${path}/wallet`);
+    expect(wallet.status).toBe(200);
+    const board = await acme.server.get(`/v1/tournaments/trn_01m815s5g0tv8swys7gz4j0g32/leaderboard/${encodeURIComponent(ref)}`);
+    expectError(board, 404, 'not_found'); // the tournament is unknown; the route was reached
+
+    // One more character names nothing (no external_ref is that long): 404, not 414.
+    expectError(await acme.server.get(`${path}x`), 404, 'not_found');
+  });
+});
+
+describe('a valid multi-byte UTF-8 body is still read exactly', () => {
+  it('POST /v1/players stores the characters as sent (no U+FFFD)', async () => {
+    const ref = `ütf8-€-𝄞-${uniqueRef()}`;
+    const created = await acme.server.post('/v1/players', undefined, { raw: Buffer.from(JSON.stringify({ external_ref: ref, attributes: { note: 'naïve ☃ 🎰' } }), 'utf8') });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ external_ref: ref, attributes: { note: 'naïve ☃ 🎰' } });
+    const { rows } = await env.pool.query('SELECT count(*)::int n FROM players WHERE external_ref LIKE $1', ['%\ufffd%']);
+    expect(rows[0].n).toBe(0);
   });
 });

@@ -4,7 +4,8 @@ import type { LoggerService } from '@nestjs/common';
 import { type AppConfig, createLogger } from '@app/common';
 import { ApiModule } from './api.module.js';
 import { registerBodyParsers } from './http/body-parsers.js';
-import { registerHttpHooks, requestIdOf } from './http/http-hooks.js';
+import { MAX_REF_LENGTH } from './dto/validators.js';
+import { answerFrameworkError, registerHttpHooks, requestIdOf } from './http/http-hooks.js';
 import { setupOpenApi } from './http/openapi.js';
 
 export interface ApiAppOptions {
@@ -21,6 +22,10 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
     logger: false,
     trustProxy: true,
     return503OnClosing: true,
+    // Fastify's default of 100 would refuse a valid external_ref of 101 to 128 characters as `:player`.
+    // The router measures the decoded parameter, as the DTOs measure a string.
+    routerOptions: { maxParamLength: MAX_REF_LENGTH },
+    frameworkErrors: answerFrameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
     bodyParser: false,

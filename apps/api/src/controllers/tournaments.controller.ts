@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AppError, type Page, type Replayable, type TenantId } from '@app/common';
+import type { Page, Replayable, TenantId } from '@app/common';
 import { type AroundView, type LeaderboardView, type ScoreResult, TournamentsService, type TournamentView } from '@app/tournaments';
 import { IngestService } from '@app/wagers';
 import { Access, CurrentTenant } from '../auth/auth.decorators.js';
@@ -17,12 +17,6 @@ import {
   TournamentPageDto,
 } from '../dto/tournament.dto.js';
 import { ApiBodyErrors, ApiErrors } from '../http/api-errors.decorator.js';
-
-/** A path id or ref with a NUL names nothing (PostgreSQL cannot even compare it): 404, not a 500. */
-function known(ref: string, what: string): string {
-  if (ref.includes('\u0000')) throw AppError.notFound(what);
-  return ref;
-}
 
 const RANKING = 'Higher score first; on a tie, the player who reached that score first ranks higher.';
 
@@ -67,7 +61,7 @@ export class TournamentsController {
   @ApiOkResponse({ type: TournamentDto })
   @ApiErrors(404)
   get(@CurrentTenant() tenant: TenantId, @Param('id') id: string): Promise<TournamentView> {
-    return this.tournaments.get(tenant, known(id, 'tournament'));
+    return this.tournaments.get(tenant, id);
   }
 
   @Post(':id/cancel')
@@ -77,7 +71,7 @@ export class TournamentsController {
   @ApiOkResponse({ type: TournamentDto })
   @ApiErrors(404, 409)
   cancel(@CurrentTenant() tenant: TenantId, @Param('id') id: string): Promise<TournamentView> {
-    return this.tournaments.cancel(tenant, known(id, 'tournament'));
+    return this.tournaments.cancel(tenant, id);
   }
 
   @Post(':id/score')
@@ -96,7 +90,7 @@ export class TournamentsController {
   @ApiBodyErrors(404, 409, 422)
   score(@CurrentTenant() tenant: TenantId, @Param('id') id: string, @Body() dto: ScoreDto): Promise<Replayable<ScoreResult>> {
     const input = dto.toInput(); // the body is checked before the id is looked up
-    return this.ingest.score(tenant, known(id, 'tournament'), input);
+    return this.ingest.score(tenant, id, input);
   }
 
   @Get(':id/leaderboard')
@@ -105,7 +99,7 @@ export class TournamentsController {
   @ApiOkResponse({ type: LeaderboardDto })
   @ApiErrors(400, 404)
   leaderboard(@CurrentTenant() tenant: TenantId, @Param('id') id: string, @Query() query: LeaderboardQueryDto): Promise<LeaderboardView> {
-    return this.tournaments.leaderboard(tenant, known(id, 'tournament'), query.offset ?? 0, query.limit ?? 50);
+    return this.tournaments.leaderboard(tenant, id, query.offset ?? 0, query.limit ?? 50);
   }
 
   @Get(':id/leaderboard/:player')
@@ -114,6 +108,6 @@ export class TournamentsController {
   @ApiOkResponse({ type: AroundDto })
   @ApiErrors(400, 404)
   around(@CurrentTenant() tenant: TenantId, @Param('id') id: string, @Param('player') player: string, @Query() query: AroundQueryDto): Promise<AroundView> {
-    return this.tournaments.around(tenant, known(id, 'tournament'), known(player, 'player'), query.around ?? 5);
+    return this.tournaments.around(tenant, id, player, query.around ?? 5);
   }
 }

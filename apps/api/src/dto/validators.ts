@@ -75,8 +75,11 @@ const GAME_CATEGORY = /^[a-z][a-z0-9_]{0,31}$/;
 export const IsGameCategory = (options?: ValidationOptions): PropertyDecorator =>
   rule('isGameCategory', 'must be a lowercase category name (a-z, 0-9, _; up to 32)', (v) => typeof v === 'string' && GAME_CATEGORY.test(v), options);
 
+/** The longest player reference (external_ref) the API accepts; every other id it hands out is shorter. */
+export const MAX_REF_LENGTH = 128;
+
 /** A player reference: `plr_…` or the operator's external_ref. */
-export const IsRef = (options?: ValidationOptions): PropertyDecorator => IsText(1, 128, options);
+export const IsRef = (options?: ValidationOptions): PropertyDecorator => IsText(1, MAX_REF_LENGTH, options);
 
 const MAX_ATTRIBUTES_BYTES = 16 * 1024;
 

@@ -14,17 +14,20 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeAllContentTypeParsers();
 
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if (body === '' || body.length === 0) {
+  // Read as bytes and decoded here: Fastify's own decoding replaces invalid UTF-8 with U+FFFD, which
+  // would then be stored as if the caller had sent it.
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, bytes, done) => {
+    if (bytes.length === 0) {
       done(null, new RejectedBody(AppError.validation([{ field: '(body)', issue: 'must be a JSON object' }], 'the request body is empty')));
       return;
     }
-    parseJson(req, body as string, (err: Error | null, value?: unknown) => {
-      if (err) {
-        done(null, new RejectedBody(AppError.validation([{ field: '(body)', issue: jsonIssue(body as string) }], 'malformed JSON body')));
-      } else {
-        done(null, value);
-      }
+    const body = decodeUtf8(bytes as Buffer);
+    if (body === undefined) {
+      done(null, malformed('is not valid JSON'));
+      return;
+    }
+    parseJson(req, body, (err: Error | null, value?: unknown) => {
+      done(null, err ? malformed(jsonIssue(body)) : value);
     });
   });
 
@@ -32,6 +35,21 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
     const type = String(req.headers['content-type'] ?? '').split(';')[0].trim() || '(none)';
     done(null, new RejectedBody(new AppError(415, 'unsupported_media_type', `Content-Type ${type} is not supported; send application/json`)));
   });
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The text of a body in UTF-8 (JSON's only encoding, RFC 8259), or undefined if the bytes are not valid UTF-8. */
+function decodeUtf8(bytes: Buffer): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+function malformed(issue: string): RejectedBody {
+  return new RejectedBody(AppError.validation([{ field: '(body)', issue }], 'malformed JSON body'));
 }
 
 /** Fastify's parser also refuses valid JSON with `__proto__` or `constructor.prototype` keys (prototype poisoning). */

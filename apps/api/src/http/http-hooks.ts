@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LoggerService } from '@nestjs/common';
 import { AppError, newId } from '@app/common';
 import { toErrorResponse } from './error-response.js';
@@ -10,6 +10,23 @@ const CALLER_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export function requestIdOf(req: { headers: Record<string, string | string[] | undefined> }): string {
   const given = req.headers['x-request-id'];
   return typeof given === 'string' && CALLER_REQUEST_ID.test(given) ? given : newId('req');
+}
+
+/**
+ * Fastify's `frameworkErrors`: what its router refuses before any hook or route runs gets the API.md §1
+ * body and an X-Request-Id all the same. A path that is not valid percent-encoded UTF-8 (`%FF`, `%G0`,
+ * an encoded lone surrogate) is malformed: 400. A path segment longer than any id or player reference
+ * the API accepts (the router's `maxParamLength`) names nothing: 404, as an unknown id.
+ */
+export function answerFrameworkError(error: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const refusal =
+    error.code === 'FST_ERR_BAD_URL'
+      ? AppError.validation([{ field: '(path)', issue: 'is not a valid URL: a percent-escape is broken or is not UTF-8' }], 'malformed URL')
+      : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? AppError.notFound()
+        : error;
+  const { status, body } = toErrorResponse(refusal, String(req.id));
+  void reply.status(status).header('content-type', 'application/json; charset=utf-8').header('x-request-id', req.id).send(body);
 }
 
 /** Oversized bodies up to this many bytes are read to the end before the 413 goes out. */

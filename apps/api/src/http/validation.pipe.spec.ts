@@ -54,3 +54,25 @@ describe('RequestValidationPipe: items of nested DTO arrays', () => {
     expect(dto.toInput().steps).toEqual([{ trigger: 'login', count: 2, minAmount: null }]);
   });
 });
+
+describe('RequestValidationPipe: route parameters', () => {
+  it.each(['plr_01m815s5g0tv8swys7gz4j0g32', 'user-8812', 'é'.repeat(128), ''])('passes %j through unchanged', async (id) => {
+    expect(await pipe.transform(id, { type: 'param', data: 'id' })).toBe(id);
+  });
+
+  it.each([
+    ['id', 'ab\u0000cd', 'object not found'],
+    ['player', '\u0000', 'player not found'],
+    ['bonus_id', 'bns_\u0000', 'bonus not found'],
+    ['delivery_id', 'dlv_\ud800', 'delivery not found'],
+  ])('refuses :%s %j as an unknown id (404 not_found)', async (data, id, message) => {
+    await expect(pipe.transform(id, { type: 'param', data })).rejects.toMatchObject({ status: 404, code: 'not_found', message });
+  });
+
+  it('lets a bad body win over a NUL id: the 404 is raised only after the other pipes have settled', async () => {
+    const params = pipe.transform('ab\u0000cd', { type: 'param', data: 'id' });
+    const body = pipe.transform({ name: 'x', steps: 'login', reward }, { type: 'body', metatype: CreateJourneyDto });
+    await expect(Promise.all([params, body])).rejects.toMatchObject({ status: 400, code: 'validation_failed' });
+    await expect(params).rejects.toMatchObject({ status: 404 });
+  });
+});

@@ -1,16 +1,20 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
 import { validate, type ValidationError } from 'class-validator';
-import { AppError, type ErrorDetail, unstorableTextPath } from '@app/common';
+import { AppError, type ErrorDetail, isStorableText, unstorableTextPath } from '@app/common';
 import { toInstance, unknownFields } from '../dto/known-properties.js';
 import { RejectedBody } from './body-parsers.js';
 
 /**
  * The strict validation of every body and query DTO: unknown fields are refused, nothing is coerced
  * unless a field says so (a numeric string is not a number), and one 400 names every offending field.
+ *
+ * It also guards every route parameter (`:id`, `:player`, …): one PostgreSQL cannot even compare (a NUL,
+ * a lone surrogate) names nothing, so it is a 404 like any unknown id, never a database error.
  */
 @Injectable()
 export class RequestValidationPipe implements PipeTransform {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'param') return checkParam(value, metadata.data);
     if (metadata.type === 'body' && value instanceof RejectedBody) throw value.error;
     const dto = isDtoClass(metadata.metatype) ? metadata.metatype : undefined;
     if (!dto || (metadata.type !== 'body' && metadata.type !== 'query')) return value;
@@ -33,6 +37,22 @@ export class RequestValidationPipe implements PipeTransform {
     const mine = own.filter((d) => !theirs.some((t) => t.field === d.field || (d.field === unstorable && within(d.field, t.field))));
     throw AppError.validation([...mine, ...theirs]);
   }
+}
+
+/** The object a route parameter names, for the 404's message (`:id` is any resource's). */
+const PARAM_NOUNS: Record<string, string> = { player: 'player', bonus_id: 'bonus', delivery_id: 'delivery' };
+
+/**
+ * A route parameter that names nothing answers 404 as an unknown id would: after authentication (guards
+ * run before pipes) and after the body and query are checked (an unknown id with a bad body is a 400).
+ * Nest starts every argument's pipes at once and answers the first refusal; the body and query refusals
+ * settle within microtasks, so this one waits a macrotask turn before it is raised.
+ */
+async function checkParam(value: unknown, name: string | undefined): Promise<unknown> {
+  const values = typeof value === 'string' ? [value] : value !== null && typeof value === 'object' ? Object.values(value) : [];
+  if (values.every((v) => typeof v !== 'string' || isStorableText(v))) return value;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  throw AppError.notFound((name && PARAM_NOUNS[name]) ?? 'object');
 }
 
 const PRIMITIVES = new Set<unknown>([String, Number, Boolean, Object, Array]);
