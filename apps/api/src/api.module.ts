@@ -12,6 +12,8 @@ import { RedisModule } from '@app/redis';
 import { RewardsModule } from '@app/rewards';
 import { TenantsModule } from '@app/tenants';
 import { TournamentsModule } from '@app/tournaments';
+import { CampaignsModule } from '@app/campaigns';
+import { SegmentsModule } from '@app/segments';
 import { WagersModule } from '@app/wagers';
 import { WalletModule } from '@app/wallet';
 import { WebhooksModule } from '@app/webhooks';
@@ -28,6 +30,8 @@ import { PlayerBonusesController } from './controllers/player-bonuses.controller
 import { PlayerRewardsController } from './controllers/player-rewards.controller.js';
 import { PlayersController } from './controllers/players.controller.js';
 import { TournamentsController } from './controllers/tournaments.controller.js';
+import { CampaignsController } from './controllers/campaigns.controller.js';
+import { SegmentsController } from './controllers/segments.controller.js';
 import { WalletController } from './controllers/wallet.controller.js';
 import { WebhooksController } from './controllers/webhooks.controller.js';
 import { ReadinessService } from './health/readiness.service.js';
@@ -56,6 +60,8 @@ export class ApiModule {
         JourneysModule,
         LootboxModule,
         TournamentsModule,
+        SegmentsModule,
+        CampaignsModule,
         JackpotsModule,
       ],
       controllers: [
@@ -70,6 +76,8 @@ export class ApiModule {
         JourneysController,
         LootboxController,
         TournamentsController,
+        SegmentsController,
+        CampaignsController,
         JackpotsController,
         PlayerActivityController,
         WebhooksController,

@@ -151,6 +151,13 @@ export class PlayersRepository {
   }
 
 
+  /** Players by id, in id order (a campaign's chunk of members). */
+  async findByIds(tenantId: TenantId, ids: readonly string[]): Promise<Player[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.client.player.findMany({ where: { tenantId, id: { in: [...ids] } }, orderBy: { id: 'asc' } });
+    return rows.map(toPlayer);
+  }
+
   /** Players named by `plr_` ids or external_refs, in one query (a batch of events). */
   async findByRefs(tenantId: TenantId, refs: readonly string[]): Promise<Player[]> {
     if (refs.length === 0) return [];

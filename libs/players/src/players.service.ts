@@ -102,6 +102,10 @@ export class PlayersService {
   }
 
   /** Players named by `plr_` ids or external_refs (a batch of events); unknown ones are simply absent. */
+  findByIds(tenantId: TenantId, ids: readonly string[]): Promise<Player[]> {
+    return this.players.findByIds(tenantId, ids);
+  }
+
   findByRefs(tenantId: TenantId, refs: readonly string[]): Promise<Player[]> {
     return this.players.findByRefs(tenantId, refs);
   }

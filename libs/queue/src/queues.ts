@@ -5,6 +5,8 @@
 export const QUEUES = {
   /** attempt N of some webhook deliveries: `{ deliveryIds, attempt }`, job id `<first deliveryId>-<attempt>` */
   webhookDelivery: 'webhook-delivery',
+  /** campaign executions `{ executionId }` (job id = that id) and scheduled runs `{ tenantId, campaignId }` */
+  campaignExecution: 'campaign-execution',
 } as const;
 
 export const QUEUE_NAMES: readonly string[] = Object.values(QUEUES);

@@ -1,0 +1,177 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppError, newId, type TenantId, trustedTenantId } from '@app/common';
+import { DbService } from '@app/db';
+import { OutboxService } from '@app/outbox';
+import { isExcluded, PlayersService } from '@app/players';
+import { RewardsService } from '@app/rewards';
+import { compileRule, parseRule, RuleSyntaxError } from '@app/segments';
+import { type Execution, memberGrantKey, type MemberOutcome, scheduledExecutionId } from './campaign.types.js';
+import { CampaignQueue } from './campaign-queue.service.js';
+import { CampaignsRepository } from './campaigns.repository.js';
+
+/** Members granted per transaction. */
+export const CAMPAIGN_CHUNK = 200;
+
+/**
+ * Runs an execution in the worker (API.md section 10): snapshots the segment's membership once, then
+ * grants the reward to the members in chunks, each chunk one transaction that writes the grants, the
+ * members' outcomes and the counters together. A crash loses at most the chunk in flight, which is
+ * rolled back and done again; grant keys (campaign:<id>:<execution>:<player>) make a repeat a no-op.
+ * Two workers on one execution share it: chunks are claimed with SKIP LOCKED.
+ */
+@Injectable()
+export class CampaignExecutor {
+  private readonly logger = new Logger('Campaigns');
+
+  constructor(
+    private readonly db: DbService,
+    private readonly repo: CampaignsRepository,
+    private readonly players: PlayersService,
+    private readonly rewards: RewardsService,
+    private readonly outbox: OutboxService,
+    private readonly queue: CampaignQueue,
+  ) {}
+
+  /** The job of one execution; skips what is already done. */
+  async run(executionDbId: string): Promise<void> {
+    let e = await this.repo.findExecutionById(executionDbId);
+    if (!e || e.status === 'completed' || e.status === 'failed') return;
+    const tenantId = trustedTenantId(e.tenantId);
+    if (e.status === 'queued') {
+      await this.snapshot(tenantId, e);
+      e = (await this.repo.findExecutionById(executionDbId))!;
+      if (e.status !== 'running') return;
+    }
+    while ((await this.chunk(tenantId, e)) > 0) {
+      // the next chunk
+    }
+    await this.finish(tenantId, e);
+  }
+
+  /** A scheduler's job: the execution of that slot (created once, whoever fires it), then run. */
+  async runScheduled(tenantId: TenantId, campaignId: string, slot: Date): Promise<void> {
+    const executionId = scheduledExecutionId(slot);
+    const id = await this.db.transaction(async () => {
+      const campaign = await this.db.txClient.campaign.findFirst({ where: { id: campaignId, tenantId }, include: { segment: true } });
+      if (!campaign) return null;
+      const existing = await this.repo.findExecution(tenantId, campaignId, executionId);
+      if (existing) return existing.id;
+      if (!campaign.active || !campaign.schedule) return null;
+      const { execution } = await this.repo.insertExecution(tenantId, {
+        id: newId('exe'),
+        tenantId,
+        campaignId,
+        executionId,
+        status: 'queued',
+        rule: campaign.segment.rule,
+        reward: campaign.reward as unknown as Execution['reward'],
+        scheduledFor: slot,
+        snapshotAt: null,
+        matched: 0,
+        granted: 0,
+        skipped: 0,
+        failed: 0,
+        error: null,
+        createdAt: new Date(),
+        startedAt: null,
+        completedAt: null,
+      });
+      return execution.id;
+    });
+    if (id) await this.run(id);
+  }
+
+  private async snapshot(tenantId: TenantId, e: Execution): Promise<void> {
+    const at = new Date();
+    let compiled;
+    try {
+      compiled = compileRule(parseRule(e.rule), { now: at, firstParam: 3 });
+    } catch (err) {
+      // the rule was checked when the segment was saved; a rule that no longer parses fails the execution
+      if (!(err instanceof RuleSyntaxError)) throw err;
+      await this.repo.fail(tenantId, e.id, `the segment's rule does not parse: ${err.message}`, at);
+      return;
+    }
+    await this.db.transaction(() => this.repo.snapshot(tenantId, e.id, compiled, at), { timeoutMs: 300_000 });
+  }
+
+  /** One chunk in one transaction; if any member fails, the chunk is done again one member at a time. */
+  private async chunk(tenantId: TenantId, e: Execution): Promise<number> {
+    try {
+      return await this.db.transaction(async () => {
+        const ids = await this.repo.claimPending(tenantId, e.id, CAMPAIGN_CHUNK);
+        if (ids.length === 0) return 0;
+        const at = new Date();
+        const outcomes: MemberOutcome[] = [];
+        for (const playerId of ids) outcomes.push(await this.grantOne(tenantId, e, playerId, at));
+        await this.repo.settle(tenantId, e.id, outcomes, at);
+        return ids.length;
+      }, { timeoutMs: 120_000 });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      return this.oneByOne(tenantId, e);
+    }
+  }
+
+  /** Each pending member in its own transaction: one that a rule refuses is recorded as failed, the rest go on. */
+  private async oneByOne(tenantId: TenantId, e: Execution): Promise<number> {
+    const ids = await this.repo.pendingIds(tenantId, e.id, CAMPAIGN_CHUNK);
+    for (const playerId of ids) {
+      try {
+        await this.db.transaction(async () => {
+          if (!(await this.repo.claimOne(tenantId, e.id, playerId))) return;
+          const at = new Date();
+          await this.repo.settle(tenantId, e.id, [await this.grantOne(tenantId, e, playerId, at)], at);
+        });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        this.logger.warn('a campaign grant was refused', { execution: e.id, player: playerId, code: err.code });
+        await this.db.transaction(async () => {
+          if (!(await this.repo.claimOne(tenantId, e.id, playerId))) return;
+          await this.repo.settle(tenantId, e.id, [{ playerId, state: 'failed', reason: err.code, grantId: null }], new Date());
+        });
+      }
+    }
+    return ids.length;
+  }
+
+  private async grantOne(tenantId: TenantId, e: Execution, playerId: string, at: Date): Promise<MemberOutcome> {
+    const [player] = await this.players.findByIds(tenantId, [playerId]);
+    if (!player) return { playerId, state: 'skipped', reason: 'player_missing', grantId: null };
+    if (isExcluded(player, at)) return { playerId, state: 'skipped', reason: 'player_excluded', grantId: null };
+    const { grant } = await this.rewards.grant(tenantId, player, e.reward, memberGrantKey(e, playerId), at);
+    return { playerId, state: 'granted', reason: null, grantId: grant.grant_id };
+  }
+
+  /** Completes the execution once no member is pending, and emits campaign.execution_completed with it. */
+  private async finish(tenantId: TenantId, e: Execution): Promise<void> {
+    await this.db.transaction(async () => {
+      const at = new Date();
+      const done = await this.repo.complete(tenantId, e.id, at);
+      if (!done) return;
+      await this.outbox.emit(
+        tenantId,
+        'campaign.execution_completed',
+        {
+          campaign_id: done.campaignId,
+          execution_id: done.executionId,
+          status: 'completed',
+          matched: done.matched,
+          granted: done.granted,
+          skipped: done.skipped,
+          failed: done.failed,
+          started_at: done.startedAt?.toISOString() ?? null,
+          completed_at: at.toISOString(),
+        },
+        at,
+      );
+    });
+  }
+
+  /** The worker's sweep: unfinished executions untouched for `staleMs` go back on the queue (Redis lost, API died before queuing). */
+  async requeueStale(staleMs: number): Promise<number> {
+    const ids = await this.repo.stale(new Date(Date.now() - staleMs), 100);
+    for (const id of ids) await this.queue.enqueue(id);
+    return ids.length;
+  }
+}
