@@ -53,11 +53,12 @@ export class CampaignQueue {
 }
 
 /**
- * The slot a scheduler's job was made for. BullMQ names a scheduler's jobs `repeat:<scheduler>:<millis>`;
- * failing that, the time it was due (created + delay), to the second.
+ * The slot a scheduler's job was made for. BullMQ names a scheduler's jobs `repeat:<scheduler>:<millis>`
+ * (any job id ending in `:` or `-` and epoch millis counts the same); failing that, the time it was
+ * due (created + delay), to the second.
  */
 export function scheduledSlot(job: Pick<Job, 'id' | 'timestamp' | 'delay'>): Date {
-  const m = /:(\d{10,})$/.exec(job.id ?? '');
+  const m = /[:-](\d{13})$/.exec(job.id ?? '');
   if (m) return new Date(Number(m[1]));
   return new Date(Math.round((job.timestamp + (job.delay ?? 0)) / 1000) * 1000);
 }
