@@ -299,7 +299,10 @@ describe('crash midway: kill -9 the worker during a large execution, restart, ea
     // what the counters say is exactly what was granted: chunks commit with their counters
     expect(await count(`SELECT count(*) n FROM reward_grants WHERE grant_key LIKE $1`, [`campaign:${c.id}:${executionId}:%`], crashEnv.pool)).toBe(frozen.granted);
 
+    // two workers take over: the job comes back after its lock lapses, the sweep queues nothing twice,
+    // and whichever runs it, chunks are claimed with SKIP LOCKED
     w = await startWorkerProcess(crashEnv.env);
+    const w2 = await startWorkerProcess(crashEnv.env);
     try {
       const done = await finished(tenant, c.id, executionId, 120_000);
       expect(done).toMatchObject({ status: 'completed', matched: expectedMatched, granted: expectedMatched - expectedSkipped, skipped: expectedSkipped, failed: 0 });
@@ -314,7 +317,37 @@ describe('crash midway: kill -9 the worker during a large execution, restart, ea
       expect(await count(`SELECT count(*) n FROM outbox_events WHERE tenant_id = $1 AND type = 'campaign.execution_completed'`, [tenant.id], crashEnv.pool)).toBe(1);
       expect(await count(`SELECT count(*) n FROM campaign_execution_members m JOIN campaign_executions e ON e.id = m.execution_id WHERE e.campaign_id = $1 AND m.state = 'pending'`, [c.id], crashEnv.pool)).toBe(0);
     } finally {
-      await w.stop();
+      await Promise.all([w.stop(), w2.stop()]);
+    }
+  });
+
+  it('two workers racing on one execution grant each member once', async () => {
+    const tenant = await createTenant(crashApi.platform);
+    await crashEnv.pool.query(
+      `INSERT INTO players (id, tenant_id, external_ref, vip_level, currency)
+       SELECT 'plr_race' || lpad(i::text, 8, '0'), $1, 'race-' || i, 1, 'EUR' FROM generate_series(1, 1500) i`,
+      [tenant.id],
+    );
+    const s = (await tenant.admin.post('/v1/segments', { name: 'All', rule: 'vip_level = 1' })).body;
+    const c = (await tenant.admin.post('/v1/campaigns', { name: 'Race', segment_id: s.id, reward: { type: 'winz', amount: 2 } })).body;
+    const [w1, w2] = await Promise.all([startWorkerProcess(crashEnv.env), startWorkerProcess(crashEnv.env)]);
+    try {
+      // the same execution queued under two job ids, as a sweep and the API could: both workers run it at once
+      expect((await tenant.admin.post(`/v1/campaigns/${c.id}/executions`, { execution_id: 'race-1' })).status).toBe(202);
+      const { rows } = await crashEnv.pool.query(`SELECT id FROM campaign_executions WHERE campaign_id = $1`, [c.id]);
+      const queue = new Queue('campaign-execution', { connection: { host: new URL(TEST_REDIS_URL).hostname, port: Number(new URL(TEST_REDIS_URL).port || 6379) }, prefix: crashEnv.env.QUEUE_PREFIX });
+      try {
+        await queue.add('execute', { executionId: rows[0].id }, { jobId: `${rows[0].id}-again`, removeOnComplete: true });
+      } finally {
+        await queue.close();
+      }
+      const done = await finished(tenant, c.id, 'race-1', 120_000);
+      expect(done).toMatchObject({ status: 'completed', matched: 1500, granted: 1500, skipped: 0, failed: 0 });
+      expect(await count(`SELECT count(*) n FROM players WHERE tenant_id = $1 AND winz_balance = 2`, [tenant.id], crashEnv.pool)).toBe(1500);
+      expect(await count(`SELECT count(*) n FROM reward_grants WHERE tenant_id = $1`, [tenant.id], crashEnv.pool)).toBe(1500);
+      expect(await count(`SELECT count(*) n FROM outbox_events WHERE tenant_id = $1 AND type = 'campaign.execution_completed'`, [tenant.id], crashEnv.pool)).toBe(1);
+    } finally {
+      await Promise.all([w1.stop(), w2.stop()]);
     }
   });
 });
