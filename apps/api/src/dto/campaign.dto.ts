@@ -1,15 +1,38 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional } from 'class-validator';
-import type { CreateCampaignInput } from '@app/campaigns';
+import { IsBoolean, IsOptional, registerDecorator, type ValidationArguments } from 'class-validator';
+import { type CreateCampaignInput, cronProblem } from '@app/campaigns';
+import { isStorableText } from '@app/common';
 import type { Reward } from '@app/rewards';
 import { IsReward, RewardDto } from './reward.dto.js';
 import { IsOptionalNonNull, IsText, rule } from './validators.js';
 
 const SCHEDULE_DOC =
-  'A cron expression evaluated in UTC: 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first). ' +
+  'A cron expression evaluated in UTC: 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first); ' +
+  'no H (random) values. ' +
   'Each firing is an execution whose execution_id is `scheduled:<slot time, RFC 3339>`: a slot that fires twice runs once.';
 
 const EXECUTION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+const SCHEDULE_MAX = 120;
+
+/** A cron schedule (API.md section 10); what IsText refuses (not text, too long, control characters) is left to it. */
+const IsSchedule = (): PropertyDecorator => (target: object, propertyName: string | symbol) =>
+  registerDecorator({
+    name: 'isSchedule',
+    target: target.constructor,
+    propertyName: propertyName as string,
+    validator: {
+      validate: (v: unknown) =>
+        typeof v !== 'string' ||
+        v.length === 0 ||
+        v.length > SCHEDULE_MAX ||
+        // eslint-disable-next-line no-control-regex
+        /[\u0000-\u001f\u007f-\u009f]/.test(v) ||
+        !isStorableText(v) ||
+        cronProblem(v) === null,
+      defaultMessage: (args?: ValidationArguments) => `$property ${cronProblem(String(args?.value)) ?? 'must be a cron expression'}`,
+    },
+  });
 
 export class CreateCampaignDto {
   @ApiProperty({ example: 'Weekly reload', maxLength: 200 }) @IsText(1, 200) name!: string;
@@ -19,7 +42,7 @@ export class CreateCampaignDto {
   @IsReward(['winz', 'bonus', 'external', 'lootbox'])
   reward!: Reward;
 
-  @ApiPropertyOptional({ example: '0 9 * * 1', description: SCHEDULE_DOC }) @IsOptionalNonNull() @IsText(1, 120) schedule?: string;
+  @ApiPropertyOptional({ example: '0 9 * * 1', description: SCHEDULE_DOC }) @IsOptionalNonNull() @IsText(1, SCHEDULE_MAX) @IsSchedule() schedule?: string;
 
   toInput(): CreateCampaignInput {
     return { name: this.name, segmentId: this.segment_id, reward: this.reward, ...(this.schedule !== undefined && { schedule: this.schedule }) };
@@ -33,7 +56,8 @@ export class UpdateCampaignDto {
 
   @ApiPropertyOptional({ nullable: true, type: String, description: `${SCHEDULE_DOC} null removes the schedule.` })
   @IsOptional()
-  @IsText(1, 120)
+  @IsText(1, SCHEDULE_MAX)
+  @IsSchedule()
   schedule?: string | null;
 
   @ApiPropertyOptional({ description: 'an inactive campaign takes no new executions and its schedule stops' })
