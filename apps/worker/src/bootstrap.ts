@@ -12,7 +12,9 @@ function workerOptions(config: AppConfig, queue: string): Partial<WorkerOptions>
     // A crashed worker's active jobs go back to the queue once their lock lapses.
     lockDuration: config.queueLockMs,
     stalledInterval: config.queueLockMs,
-    concurrency: queue === QUEUES.webhookDelivery ? config.webhook.concurrency : 10,
+    // a campaign execution runs CAMPAIGN_LANES transactions at once: two executions per worker keep
+    // within the connection pool
+    concurrency: queue === QUEUES.webhookDelivery ? config.webhook.concurrency : queue === QUEUES.campaignExecution ? 2 : 10,
   };
 }
 

@@ -114,8 +114,8 @@ export class BonusesService {
    * The reward service's bonus: inside the caller's transaction, once per grant key (a repeat returns
    * the grant made the first time).
    */
-  async grantForReward(tenantId: TenantId, player: Player, templateId: string, grantKey: string, at: Date): Promise<GrantView> {
-    const template = await this.requireTemplate(tenantId, templateId);
+  async grantForReward(tenantId: TenantId, player: Player, templateId: string, grantKey: string, at: Date, known?: BonusTemplate): Promise<GrantView> {
+    const template = known?.id === templateId ? known : await this.requireTemplate(tenantId, templateId);
     const grant = (await this.create(tenantId, player, template, at, { grantKey })) ?? (await this.repo.findByGrantKey(tenantId, grantKey));
     if (!grant) throw new Error(`bonus grant ${grantKey} vanished`);
     return toGrantView(grant);

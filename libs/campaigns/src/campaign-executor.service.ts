@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppError, newId, type TenantId, trustedTenantId } from '@app/common';
 import { DbService } from '@app/db';
 import { OutboxService } from '@app/outbox';
-import { isExcluded, PlayersService } from '@app/players';
-import { RewardsService } from '@app/rewards';
+import { isExcluded, type Player, PlayersService } from '@app/players';
+import { type RewardMemo, RewardsService } from '@app/rewards';
 import { compileRule, parseRule, RuleSyntaxError } from '@app/segments';
 import { type Execution, memberGrantKey, type MemberOutcome, scheduledExecutionId } from './campaign.types.js';
 import { CampaignQueue } from './campaign-queue.service.js';
@@ -11,6 +11,11 @@ import { CampaignsRepository } from './campaigns.repository.js';
 
 /** Members granted per transaction. */
 export const CAMPAIGN_CHUNK = 200;
+/**
+ * Chunks of one execution in flight at once, each its own transaction and connection. One chain of
+ * grants leaves the worker and PostgreSQL waiting on each other (bench:campaign: 58% and 32% of a core).
+ */
+export const CAMPAIGN_LANES = 3;
 
 /**
  * Runs an execution in the worker (API.md section 10): snapshots the segment's membership once, then
@@ -42,9 +47,14 @@ export class CampaignExecutor {
       e = (await this.repo.findExecutionById(executionDbId))!;
       if (e.status !== 'running') return;
     }
-    while ((await this.chunk(tenantId, e)) > 0) {
-      // the next chunk
-    }
+    const execution = e;
+    await Promise.all(
+      Array.from({ length: CAMPAIGN_LANES }, async () => {
+        while ((await this.chunk(tenantId, execution)) > 0) {
+          // the next chunk
+        }
+      }),
+    );
     await this.finish(tenantId, e);
   }
 
@@ -102,8 +112,10 @@ export class CampaignExecutor {
         const ids = await this.repo.claimPending(tenantId, e.id, CAMPAIGN_CHUNK);
         if (ids.length === 0) return 0;
         const at = new Date();
+        const players = new Map((await this.players.findByIds(tenantId, ids)).map((p) => [p.id, p]));
+        const memo: RewardMemo = { templates: new Map() };
         const outcomes: MemberOutcome[] = [];
-        for (const playerId of ids) outcomes.push(await this.grantOne(tenantId, e, playerId, at));
+        for (const playerId of ids) outcomes.push(await this.grantOne(tenantId, e, playerId, players.get(playerId), at, memo));
         await this.repo.settle(tenantId, e.id, outcomes, at);
         return ids.length;
       }, { timeoutMs: 120_000 });
@@ -121,7 +133,8 @@ export class CampaignExecutor {
         await this.db.transaction(async () => {
           if (!(await this.repo.claimOne(tenantId, e.id, playerId))) return;
           const at = new Date();
-          await this.repo.settle(tenantId, e.id, [await this.grantOne(tenantId, e, playerId, at)], at);
+          const [player] = await this.players.findByIds(tenantId, [playerId]);
+          await this.repo.settle(tenantId, e.id, [await this.grantOne(tenantId, e, playerId, player, at)], at);
         });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
@@ -135,11 +148,10 @@ export class CampaignExecutor {
     return ids.length;
   }
 
-  private async grantOne(tenantId: TenantId, e: Execution, playerId: string, at: Date): Promise<MemberOutcome> {
-    const [player] = await this.players.findByIds(tenantId, [playerId]);
+  private async grantOne(tenantId: TenantId, e: Execution, playerId: string, player: Player | undefined, at: Date, memo?: RewardMemo): Promise<MemberOutcome> {
     if (!player) return { playerId, state: 'skipped', reason: 'player_missing', grantId: null };
     if (isExcluded(player, at)) return { playerId, state: 'skipped', reason: 'player_excluded', grantId: null };
-    const { grant } = await this.rewards.grant(tenantId, player, e.reward, memberGrantKey(e, playerId), at);
+    const { grant } = await this.rewards.grant(tenantId, player, e.reward, memberGrantKey(e, playerId), at, memo);
     return { playerId, state: 'granted', reason: null, grantId: grant.grant_id };
   }
 

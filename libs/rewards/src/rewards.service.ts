@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, canonicalJson, newId, Replayable, type TenantId } from '@app/common';
 import { DbService } from '@app/db';
-import { BonusesService } from '@app/bonuses';
+import { type BonusTemplate, BonusesService } from '@app/bonuses';
 import { OutboxService } from '@app/outbox';
 import { type Player, PlayersService } from '@app/players';
 import { WalletService } from '@app/wallet';
@@ -13,6 +13,11 @@ export interface LootboxOpener {
   openForReward(tenantId: TenantId, player: Player, lootboxId: string, grantKey: string, at: Date): Promise<{ open_id: string; reward: unknown }>;
 }
 export const LOOTBOX_OPENER = Symbol('LOOTBOX_OPENER');
+
+/** What a caller granting one reward to many players can share between the grants (a campaign's chunk). */
+export interface RewardMemo {
+  templates: Map<string, BonusTemplate>;
+}
 
 /**
  * The one way rewards are granted (tournament prizes, journey completions, lootbox prizes, campaign
@@ -38,12 +43,12 @@ export class RewardsService {
   }
 
   /** Grants `reward` to `player` once per `grantKey`; a repeat returns the first grant and does nothing. */
-  async grant(tenantId: TenantId, player: Player, reward: Reward, grantKey: string, at = new Date()): Promise<GrantOutcome> {
+  async grant(tenantId: TenantId, player: Player, reward: Reward, grantKey: string, at = new Date(), memo?: RewardMemo): Promise<GrantOutcome> {
     const id = newId('rwd', at.getTime());
     if (!(await this.repo.claim(tenantId, id, grantKey, player.id, reward, at))) {
       return { grant: (await this.repo.find(tenantId, grantKey))!, created: false };
     }
-    const result = await this.apply(tenantId, player, reward, grantKey, at);
+    const result = await this.apply(tenantId, player, reward, grantKey, at, memo);
     await this.repo.setResult(tenantId, id, result);
     return { grant: { grant_id: id, grant_key: grantKey, player_id: player.id, reward, result, created_at: at.toISOString() }, created: true };
   }
@@ -63,14 +68,19 @@ export class RewardsService {
     });
   }
 
-  private async apply(tenantId: TenantId, player: Player, reward: Reward, grantKey: string, at: Date): Promise<RewardResult> {
+  private async apply(tenantId: TenantId, player: Player, reward: Reward, grantKey: string, at: Date, memo?: RewardMemo): Promise<RewardResult> {
     switch (reward.type) {
       case 'winz': {
         const op = await this.wallet.creditReward(tenantId, player, BigInt(reward.amount), grantKey, at);
         return { type: 'winz', transaction_id: op.transaction_id, entry_id: op.entry.id, amount: op.entry.amount, balance_after: op.balance };
       }
       case 'bonus': {
-        const grant = await this.bonuses.grantForReward(tenantId, player, reward.bonus_template_id, grantKey, at);
+        let template = memo?.templates.get(reward.bonus_template_id);
+        if (memo && !template) {
+          template = await this.bonuses.requireTemplate(tenantId, reward.bonus_template_id);
+          memo.templates.set(template.id, template);
+        }
+        const grant = await this.bonuses.grantForReward(tenantId, player, reward.bonus_template_id, grantKey, at, template);
         return { type: 'bonus', bonus_id: grant.id, status: grant.status };
       }
       case 'external': {
