@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { TenantId } from '@app/common';
 import { DbService } from '@app/db';
+import { Params } from './sql-params.js';
 import { LIVE_GRANT_JSON, liveGrantFromJson, type LiveGrant, toDecimal4 } from '@app/bonuses';
 import { formatScaled, JACKPOT_COLUMNS, type Jackpot, type JackpotRow, type PoolWrites, RATE_DECIMALS, toJackpot } from '@app/jackpots';
 import { type ScoreEventRow, type ScoreRow, type Standing, type Tournament, TOURNAMENT_JSON, tournamentFromJson } from '@app/tournaments';
@@ -91,14 +92,6 @@ function prepared(text: string, values: unknown[]): { name: string; text: string
   return { name, text, values };
 }
 
-/** Positional parameters for a statement assembled piece by piece. */
-class Params {
-  readonly values: unknown[] = [];
-  add(v: unknown, cast: string): string {
-    this.values.push(v);
-    return `$${this.values.length}::${cast}`;
-  }
-}
 
 @Injectable()
 export class IngestRepository {
