@@ -96,6 +96,25 @@ export function toExecutionView(e: Execution): ExecutionView {
   };
 }
 
+/**
+ * What POST …/executions answered first, rebuilt from the execution's fixed fields: a replay answers
+ * exactly this (API.md section 2, rule 2), however far the execution has come since; GET shows progress.
+ */
+export function firstAnswer(e: Execution): ExecutionView {
+  return toExecutionView({
+    ...e,
+    status: 'queued',
+    snapshotAt: null,
+    matched: 0,
+    granted: 0,
+    skipped: 0,
+    failed: 0,
+    error: null,
+    startedAt: null,
+    completedAt: null,
+  });
+}
+
 /** The grant key of one member's reward in one execution: the same member is granted once per execution. */
 export function memberGrantKey(e: Pick<Execution, 'campaignId' | 'executionId'>, playerId: string): string {
   return `campaign:${e.campaignId}:${e.executionId}:${playerId}`;

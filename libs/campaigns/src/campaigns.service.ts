@@ -3,7 +3,7 @@ import { AppError, newId, type Page, type PageRequest, Replayable, type TenantId
 import { RewardReferences } from '@app/lootbox';
 import type { Reward } from '@app/rewards';
 import { SegmentsService } from '@app/segments';
-import { type Campaign, type CampaignView, type ExecutionView, toCampaignView, toExecutionView } from './campaign.types.js';
+import { type Campaign, type CampaignView, type ExecutionView, firstAnswer, toCampaignView, toExecutionView } from './campaign.types.js';
 import { CampaignQueue } from './campaign-queue.service.js';
 import { type CampaignPatch, CampaignsRepository } from './campaigns.repository.js';
 import { cronProblem } from './cron.js';
@@ -72,13 +72,13 @@ export class CampaignsService {
 
   /**
    * POST /v1/campaigns/:id/executions: records the execution once per execution id (the segment's rule
-   * and the reward as they are now) and queues it. The same id again answers the execution as it
-   * stands, as a replay; it never runs twice.
+   * and the reward as they are now) and queues it. The same id again is a replay: the first answer
+   * (queued), whatever has happened since; it never runs twice.
    */
   async execute(tenantId: TenantId, campaignId: string, executionId: string): Promise<Replayable<ExecutionView>> {
     const campaign = await this.require(tenantId, campaignId);
     const existing = await this.repo.findExecution(tenantId, campaignId, executionId);
-    if (existing) return Replayable.replay(toExecutionView(existing));
+    if (existing) return Replayable.replay(firstAnswer(existing));
     if (!campaign.active) throw AppError.conflict('the campaign is not active', 'campaign_inactive');
     const segment = await this.segments.require(tenantId, campaign.segmentId);
     const { execution, created } = await this.repo.insertExecution(tenantId, {
@@ -100,9 +100,9 @@ export class CampaignsService {
       startedAt: null,
       completedAt: null,
     });
-    if (!created) return Replayable.replay(toExecutionView(execution));
+    if (!created) return Replayable.replay(firstAnswer(execution));
     await this.queue.enqueueQuietly(execution.id);
-    return Replayable.first(toExecutionView(execution));
+    return Replayable.first(firstAnswer(execution));
   }
 
   async execution(tenantId: TenantId, campaignId: string, executionId: string): Promise<ExecutionView> {

@@ -63,8 +63,8 @@ export class CampaignsController {
       '202 and the queued execution. The worker snapshots the segment (its rule as of this call, now() at the ' +
       'snapshot), then grants the reward to every member once — also across crashes and restarts — skipping excluded ' +
       'players, emitting the reward\'s event per grant and campaign.execution_completed at the end. The same ' +
-      'execution_id again answers 200 with the execution as it stands and `Idempotent-Replayed: true`. 409 ' +
-      'campaign_inactive for an inactive campaign.',
+      'execution_id again is a replay: 200, `Idempotent-Replayed: true` and the first answer (queued); GET the ' +
+      'execution for its progress. 409 campaign_inactive for an inactive campaign.',
   })
   @ApiAcceptedResponse({ type: ExecutionDto })
   @ApiOkResponse({ type: ExecutionDto, description: 'replay', headers: { 'Idempotent-Replayed': { schema: { type: 'string', example: 'true' } } } })
