@@ -48,13 +48,17 @@ export class CampaignExecutor {
       if (e.status !== 'running') return;
     }
     const execution = e;
-    await Promise.all(
+    // every lane stops before the job ends, also when one fails: a retried job must not find the
+    // previous attempt's lanes still holding connections
+    const lanes = await Promise.allSettled(
       Array.from({ length: CAMPAIGN_LANES }, async () => {
         while ((await this.chunk(tenantId, execution)) > 0) {
           // the next chunk
         }
       }),
     );
+    const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (failed) throw failed.reason;
     await this.finish(tenantId, e);
   }
 
@@ -92,17 +96,29 @@ export class CampaignExecutor {
   }
 
   private async snapshot(tenantId: TenantId, e: Execution): Promise<void> {
-    const at = new Date();
+    // a scheduled run's now() is its slot, however late it starts (a backlog, an outage)
+    const at = e.scheduledFor ?? new Date();
     let compiled;
     try {
       compiled = compileRule(parseRule(e.rule), { now: at, firstParam: 3 });
     } catch (err) {
       // the rule was checked when the segment was saved; a rule that no longer parses fails the execution
       if (!(err instanceof RuleSyntaxError)) throw err;
-      await this.repo.fail(tenantId, e.id, `the segment's rule does not parse: ${err.message}`, at);
+      await this.failExecution(tenantId, e, `the segment's rule does not parse: ${err.message}`);
       return;
     }
+    await this.repo.heartbeat(tenantId, e.id, new Date());
     await this.db.transaction(() => this.repo.snapshot(tenantId, e.id, compiled, at), { timeoutMs: 300_000 });
+  }
+
+  /** Ends an execution as failed, with campaign.execution_completed (status failed) in the same transaction. */
+  private async failExecution(tenantId: TenantId, e: Execution, error: string): Promise<void> {
+    await this.db.transaction(async () => {
+      const at = new Date();
+      if (!(await this.repo.fail(tenantId, e.id, error, at))) return;
+      const done = (await this.repo.findExecutionById(e.id))!;
+      await this.outbox.emit(tenantId, 'campaign.execution_completed', completedEvent(done, 'failed', at), at);
+    });
   }
 
   /** One chunk in one transaction; if any member fails, the chunk is done again one member at a time. */
@@ -120,12 +136,16 @@ export class CampaignExecutor {
         return ids.length;
       }, { timeoutMs: 120_000 });
     } catch (err) {
-      if (!(err instanceof AppError)) throw err;
+      if (isTransient(err)) throw err;
       return this.oneByOne(tenantId, e);
     }
   }
 
-  /** Each pending member in its own transaction: one that a rule refuses is recorded as failed, the rest go on. */
+  /**
+   * Each pending member in its own transaction: one whose grant fails for a reason of its own (a rule
+   * refuses it, or any error that is not the database or the network being unavailable) is recorded as
+   * failed, and the rest go on. A transient failure stops the run; the job is retried.
+   */
   private async oneByOne(tenantId: TenantId, e: Execution): Promise<number> {
     const ids = await this.repo.pendingIds(tenantId, e.id, CAMPAIGN_CHUNK);
     for (const playerId of ids) {
@@ -137,11 +157,13 @@ export class CampaignExecutor {
           await this.repo.settle(tenantId, e.id, [await this.grantOne(tenantId, e, playerId, player, at)], at);
         });
       } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        this.logger.warn('a campaign grant was refused', { execution: e.id, player: playerId, code: err.code });
+        if (isTransient(err)) throw err;
+        const reason = err instanceof AppError ? err.code : 'internal_error';
+        if (err instanceof AppError) this.logger.warn('a campaign grant was refused', { execution: e.id, player: playerId, code: reason });
+        else this.logger.error('a campaign grant failed', { execution: e.id, player: playerId, error: err instanceof Error ? err.message : String(err) });
         await this.db.transaction(async () => {
           if (!(await this.repo.claimOne(tenantId, e.id, playerId))) return;
-          await this.repo.settle(tenantId, e.id, [{ playerId, state: 'failed', reason: err.code, grantId: null }], new Date());
+          await this.repo.settle(tenantId, e.id, [{ playerId, state: 'failed', reason, grantId: null }], new Date());
         });
       }
     }
@@ -161,22 +183,7 @@ export class CampaignExecutor {
       const at = new Date();
       const done = await this.repo.complete(tenantId, e.id, at);
       if (!done) return;
-      await this.outbox.emit(
-        tenantId,
-        'campaign.execution_completed',
-        {
-          campaign_id: done.campaignId,
-          execution_id: done.executionId,
-          status: 'completed',
-          matched: done.matched,
-          granted: done.granted,
-          skipped: done.skipped,
-          failed: done.failed,
-          started_at: done.startedAt?.toISOString() ?? null,
-          completed_at: at.toISOString(),
-        },
-        at,
-      );
+      await this.outbox.emit(tenantId, 'campaign.execution_completed', completedEvent(done, 'completed', at), at);
     });
   }
 
@@ -186,4 +193,39 @@ export class CampaignExecutor {
     for (const id of ids) await this.queue.enqueue(id);
     return ids.length;
   }
+}
+
+function completedEvent(e: Execution, status: 'completed' | 'failed', at: Date): Record<string, unknown> {
+  return {
+    campaign_id: e.campaignId,
+    execution_id: e.executionId,
+    status,
+    matched: e.matched,
+    granted: e.granted,
+    skipped: e.skipped,
+    failed: e.failed,
+    error: e.error,
+    started_at: e.startedAt?.toISOString() ?? null,
+    completed_at: at.toISOString(),
+  };
+}
+
+const TRANSIENT_PRISMA = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034']);
+const TRANSIENT_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+/**
+ * Whether an error says the database or the network is unavailable or busy (worth retrying the job)
+ * rather than something about this grant: connection failures, timeouts waiting for a connection or a
+ * transaction, serialization failures and deadlocks (SQLSTATE classes 08, 40, 53, 57).
+ */
+export function isTransient(err: unknown, depth = 0): boolean {
+  if (err === null || typeof err !== 'object' || depth > 5) return false;
+  const e = err as Record<string, unknown>;
+  for (const key of ['code', 'originalCode', 'sqlState']) {
+    const code = e[key];
+    if (typeof code !== 'string') continue;
+    if (TRANSIENT_PRISMA.has(code) || TRANSIENT_NET.has(code) || /^(08|40|53|57)[0-9A-Z]{3}$/.test(code)) return true;
+  }
+  if (typeof e.message === 'string' && /Connection terminated|connection timeout|Timed out fetching a new connection/i.test(e.message)) return true;
+  return ['cause', 'meta', 'driverAdapterError'].some((k) => isTransient(e[k], depth + 1));
 }

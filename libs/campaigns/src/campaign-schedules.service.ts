@@ -16,8 +16,10 @@ export class CampaignSchedules {
   ) {}
 
   async reconcile(): Promise<{ added: number; removed: number }> {
-    const wanted = await this.repo.scheduledEverywhere();
+    // BullMQ first: a campaign the API commits between the two reads then has its scheduler in neither
+    // (added again below), never in Redis alone (which would be removed as stale)
     const held = await this.queue.schedulers();
+    const wanted = await this.repo.scheduledEverywhere();
     let added = 0;
     let removed = 0;
     const keep = new Set<string>();

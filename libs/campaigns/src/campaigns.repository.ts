@@ -138,7 +138,8 @@ export class CampaignsRepository {
   /**
    * Snapshots the membership, once: every player matching the compiled rule (parameters from $3; $1
    * is the tenant, $2 the execution) becomes a pending member, set-based, in the transaction that
-   * moves the execution from queued to running. False when another worker did it first.
+   * moves the execution from queued to running. `at` is the rule's now(). False when another worker
+   * did it first.
    */
   async snapshot(tenantId: TenantId, id: string, rule: CompiledRule, at: Date): Promise<boolean> {
     const tx = this.db.txClient;
@@ -154,7 +155,7 @@ export class CampaignsRepository {
       ...rule.params,
     );
     await tx.$executeRaw`
-      UPDATE campaign_executions SET status = 'running', matched = ${matched}, snapshot_at = ${at}, started_at = ${at}, heartbeat_at = ${at}
+      UPDATE campaign_executions SET status = 'running', matched = ${matched}, snapshot_at = ${at}, started_at = now(), heartbeat_at = now()
        WHERE id = ${id} AND tenant_id = ${tenantId}`;
     return true;
   }
@@ -212,10 +213,12 @@ export class CampaignsRepository {
     return rows.length === 1 ? this.findExecutionById(id) : null;
   }
 
-  async fail(tenantId: TenantId, id: string, error: string, at: Date): Promise<void> {
-    await this.db.client.$executeRaw`
+  /** Ends an unfinished execution as failed; false when it had already ended. */
+  async fail(tenantId: TenantId, id: string, error: string, at: Date): Promise<boolean> {
+    const n = await this.db.client.$executeRaw`
       UPDATE campaign_executions SET status = 'failed', error = ${error}, completed_at = ${at}, heartbeat_at = ${at}
        WHERE id = ${id} AND tenant_id = ${tenantId} AND status IN ('queued', 'running')`;
+    return n === 1;
   }
 
   async heartbeat(tenantId: TenantId, id: string, at: Date): Promise<void> {

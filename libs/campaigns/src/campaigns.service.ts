@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppError, newId, type Page, type PageRequest, Replayable, type TenantId, toPage } from '@app/common';
 import { RewardReferences } from '@app/lootbox';
 import type { Reward } from '@app/rewards';
@@ -17,6 +17,8 @@ export interface CreateCampaignInput {
 
 @Injectable()
 export class CampaignsService {
+  private readonly logger = new Logger('Campaigns');
+
   constructor(
     private readonly repo: CampaignsRepository,
     private readonly segments: SegmentsService,
@@ -67,7 +69,9 @@ export class CampaignsService {
     if (!(await this.repo.deleteNeverRun(tenantId, id))) {
       throw AppError.conflict('the campaign has executions and is kept with them: deactivate it (PATCH active=false) instead', 'campaign_has_executions');
     }
-    await this.queue.unschedule(id);
+    await this.queue.unschedule(id).catch((err: unknown) =>
+      this.logger.warn('could not remove the campaign schedule; the worker will repair it', { campaign: id, error: String(err) }),
+    );
   }
 
   /**
@@ -123,9 +127,17 @@ export class CampaignsService {
     return c;
   }
 
+  /**
+   * After the campaign's commit: a failure here (Redis down) must not turn a saved change into a 500
+   * that a client would retry (a second campaign); the worker repairs schedulers from PostgreSQL.
+   */
   private async syncSchedule(tenantId: TenantId, c: Campaign): Promise<void> {
-    if (c.active && c.schedule) await this.queue.schedule(tenantId, c.id, c.schedule);
-    else await this.queue.unschedule(c.id);
+    try {
+      if (c.active && c.schedule) await this.queue.schedule(tenantId, c.id, c.schedule);
+      else await this.queue.unschedule(c.id);
+    } catch (err) {
+      this.logger.warn('could not update the campaign schedule; the worker will repair it', { campaign: c.id, error: String(err) });
+    }
   }
 
   private async checkSegment(tenantId: TenantId, segmentId: string): Promise<void> {
