@@ -237,13 +237,14 @@ export class IngestBatch {
       // 6. tournaments
       const scoreEntries: Array<{ index: number; entry: ScoreEntry }> = [];
       for (const f of fresh) for (const entry of scoreEntriesOf(f, tournaments, hashOfItem(f.index), now)) scoreEntries.push({ index: f.index, entry });
-      const scored = await this.scoring.score(tenantId, scoreEntries.map((s) => s.entry), state.scores, state.seqs, now);
-
-      // 7. jackpots: the pools are locked here, late
+      // 7. jackpots: the pools are locked here, late — while the scoring asks Redis for ranks (one wait, not two)
       const contributionEntries: Array<{ index: number; entry: ContributionEntry | ContributionResult }> = [];
       for (const f of fresh) for (const entry of contributionEntriesOf(f, jackpots, hashOfItem(f.index))) contributionEntries.push({ index: f.index, entry });
       const toPools = contributionEntries.filter((c): c is { index: number; entry: ContributionEntry } => !('jackpot_id' in c.entry));
-      const pools = await this.repo.lockPools(tenantId, [...new Set(toPools.map((c) => c.entry.jackpotId))].sort());
+      const [scored, pools] = await Promise.all([
+        this.scoring.score(tenantId, scoreEntries.map((s) => s.entry), state.scores, state.seqs, now),
+        this.repo.lockPools(tenantId, [...new Set(toPools.map((c) => c.entry.jackpotId))].sort()),
+      ]);
       const contributed = this.jackpots.contribute(pools, toPools.map((c) => c.entry), now);
 
       // 8. answers
@@ -307,7 +308,9 @@ export class IngestBatch {
 
     for (const [k, p] of created) known.set(k, p);
     for (const [i, h] of createdHashes) hashes.set(i, h);
-    await publish();
+    // The leaderboard cache learns the new standings without holding up the answers (or the next
+    // batch): a read waits for the cache to reach PostgreSQL's score version, or rebuilds it.
+    void publish();
     for (const i of indexes) {
       outcomes[i] = errors.has(i) ? { ok: false, error: errors.get(i) } : { ok: true, value: Replayable.first(answers.get(i)) };
     }
