@@ -58,7 +58,8 @@ export class CampaignsService {
     if (patch.schedule !== undefined && patch.schedule !== null) checkSchedule(patch.schedule);
     if (patch.segmentId !== undefined) await this.checkSegment(tenantId, patch.segmentId);
     if (patch.reward !== undefined) await this.checkReward(tenantId, patch.reward);
-    const campaign = (await this.repo.update(tenantId, id, patch, new Date()))!;
+    const campaign = await this.repo.update(tenantId, id, patch, new Date());
+    if (!campaign) throw AppError.notFound('campaign'); // deleted meanwhile
     await this.syncSchedule(tenantId, campaign);
     return toCampaignView(campaign);
   }
@@ -66,7 +67,12 @@ export class CampaignsService {
   /** Deletes a campaign that never ran; one with executions is kept for its history (deactivate it instead). */
   async delete(tenantId: TenantId, id: string): Promise<void> {
     await this.require(tenantId, id);
-    if (!(await this.repo.deleteNeverRun(tenantId, id))) {
+    const deleted = await this.repo.deleteNeverRun(tenantId, id).catch((err: unknown) => {
+      // an execution inserted meanwhile: the foreign key keeps the campaign
+      if (violates(err, '23503')) return false;
+      throw err;
+    });
+    if (!deleted) {
       throw AppError.conflict('the campaign has executions and is kept with them: deactivate it (PATCH active=false) instead', 'campaign_has_executions');
     }
     await this.queue.unschedule(id).catch((err: unknown) =>
@@ -103,6 +109,10 @@ export class CampaignsService {
       createdAt: new Date(),
       startedAt: null,
       completedAt: null,
+    }).catch((err: unknown) => {
+      // the campaign was deleted meanwhile
+      if (violates(err, '23503')) throw AppError.notFound('campaign');
+      throw err;
     });
     if (!created) return Replayable.replay(firstAnswer(execution));
     await this.queue.enqueueQuietly(execution.id);
@@ -153,6 +163,15 @@ export class CampaignsService {
     const missing = await this.references.unknown(tenantId, reward);
     if (missing) throw AppError.rule('invalid_reward', `the reward names an unknown ${missing}`, [{ field: 'reward', issue: 'names an unknown id' }]);
   }
+}
+
+/** Whether a database error (Prisma-wrapped or not) carries this SQLSTATE. */
+function violates(err: unknown, sqlState: string, depth = 0): boolean {
+  if (err === null || typeof err !== 'object' || depth > 5) return false;
+  const e = err as Record<string, unknown>;
+  if (sqlState === '23503' && e.code === 'P2003') return true;
+  if (['code', 'originalCode', 'sqlState'].some((k) => e[k] === sqlState)) return true;
+  return ['cause', 'meta', 'driverAdapterError'].some((k) => violates(e[k], sqlState, depth + 1));
 }
 
 function checkSchedule(schedule: string | undefined): void {
