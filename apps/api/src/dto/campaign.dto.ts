@@ -1,10 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, registerDecorator, type ValidationArguments } from 'class-validator';
 import { type CreateCampaignInput, cronProblem } from '@app/campaigns';
-import { isStorableText } from '@app/common';
 import type { Reward } from '@app/rewards';
 import { IsReward, RewardDto } from './reward.dto.js';
-import { IsOptionalNonNull, IsText, rule } from './validators.js';
+import { IsOptionalNonNull, isText, IsText, rule } from './validators.js';
 
 const SCHEDULE_DOC =
   'A cron expression evaluated in UTC: 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first); ' +
@@ -22,14 +21,7 @@ const IsSchedule = (): PropertyDecorator => (target: object, propertyName: strin
     target: target.constructor,
     propertyName: propertyName as string,
     validator: {
-      validate: (v: unknown) =>
-        typeof v !== 'string' ||
-        v.length === 0 ||
-        v.length > SCHEDULE_MAX ||
-        // eslint-disable-next-line no-control-regex
-        /[\u0000-\u001f\u007f-\u009f]/.test(v) ||
-        !isStorableText(v) ||
-        cronProblem(v) === null,
+      validate: (v: unknown) => !isText(v, 1, SCHEDULE_MAX) || cronProblem(v) === null,
       defaultMessage: (args?: ValidationArguments) => `$property ${cronProblem(String(args?.value)) ?? 'must be a cron expression'}`,
     },
   });

@@ -45,6 +45,12 @@ export const Coerce =
   (target: object, key: string | symbol) =>
     defineInMap(COERCE, target, key, fn);
 
+/** A query string of 1 to `max` plain digits becomes a number; 0x10, 1e2, +5 or " 5" stay strings and are refused. */
+export const digits =
+  (max: number) =>
+  (value: unknown): unknown =>
+    typeof value === 'string' && new RegExp(`^\\d{1,${max}}$`).test(value) ? Number(value) : value;
+
 const declared = new Map<Ctor, Set<string>>();
 
 function declaredProperties(cls: Ctor): Set<string> {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { PREVIEW_SAMPLE_DEFAULT, PREVIEW_SAMPLE_MAX, RULE_LIMITS } from '@app/segments';
-import { Coerce } from './known-properties.js';
+import { Coerce, digits } from './known-properties.js';
 import { PlayerDto } from './player.dto.js';
 import { IsIntIn, IsOptionalNonNull, IsText, rule } from './validators.js';
 
@@ -58,7 +58,7 @@ export class SegmentPageDto {
 export class PreviewQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: PREVIEW_SAMPLE_MAX, default: PREVIEW_SAMPLE_DEFAULT, description: 'sample size' })
   @IsOptional()
-  @Coerce((value) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value))
+  @Coerce(digits(6))
   @IsIntIn(1, PREVIEW_SAMPLE_MAX)
   limit?: number;
 }

@@ -5,7 +5,7 @@ import type { Reward } from '@app/rewards';
 import { AGGREGATES, type CreateTournamentInput, MAX_PRIZE_RANK, METRICS, type Aggregate, type Metric } from '@app/tournaments';
 import type { ScoreInput } from '@app/wagers';
 import { NamesAPlayer } from './player-ref.dto.js';
-import { Coerce, NestedDto } from './known-properties.js';
+import { Coerce, digits, NestedDto } from './known-properties.js';
 import { IsReward, RewardDto } from './reward.dto.js';
 import { IsCurrencyCode, IsGameCategory, IsIntIn, IsMoney, IsOptionalNonNull, IsRfc3339, IsText, parseRfc3339 } from './validators.js';
 
@@ -146,7 +146,6 @@ export class ScoreDto extends NamesAPlayer {
   }
 }
 
-const digits = (max: number) => (value: unknown) => (typeof value === 'string' && new RegExp(`^\\d{1,${max}}$`).test(value) ? Number(value) : value);
 
 export class LeaderboardQueryDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 10_000_000, default: 0 })

@@ -58,16 +58,14 @@ export const IsCurrencyCode = (options?: ValidationOptions & { allowWinz?: boole
 export const IsCountryCode = (options?: ValidationOptions): PropertyDecorator =>
   rule('isCountryCode', 'must be an ISO 3166-1 alpha-2 code (e.g. DE)', (v) => typeof v === 'string' && /^[A-Z]{2}$/.test(v), options);
 
+/** Printable text of `min` to `max` characters: no C0 or C1 control characters, DEL, or lone surrogates (which PostgreSQL cannot store). */
+export const isText = (v: unknown, min: number, max: number): v is string =>
+  // eslint-disable-next-line no-control-regex
+  typeof v === 'string' && v.length >= min && v.length <= max && !/[\u0000-\u001f\u007f-\u009f]/.test(v) && isStorableText(v);
+
 /** Printable text of bounded length: no control characters. */
 export const IsText = (min: number, max: number, options?: ValidationOptions): PropertyDecorator =>
-  rule(
-    'isText',
-    `must be a string of ${min} to ${max} characters without control characters`,
-    // C0 and C1 control characters, DEL, and lone surrogates (which PostgreSQL cannot store)
-    // eslint-disable-next-line no-control-regex
-    (v) => typeof v === 'string' && v.length >= min && v.length <= max && !/[\u0000-\u001f\u007f-\u009f]/.test(v) && isStorableText(v),
-    options,
-  );
+  rule('isText', `must be a string of ${min} to ${max} characters without control characters`, (v) => isText(v, min, max), options);
 
 const GAME_CATEGORY = /^[a-z][a-z0-9_]{0,31}$/;
 
