@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppError, newId, type TenantId, trustedTenantId } from '@app/common';
-import { DbService } from '@app/db';
+import { AppError, type TenantId, trustedTenantId } from '@app/common';
+import { DbService, hasErrorCode, someWrappedError } from '@app/db';
 import { OutboxService } from '@app/outbox';
 import { isExcluded, type Player, PlayersService } from '@app/players';
 import { type RewardMemo, RewardsService } from '@app/rewards';
@@ -72,23 +72,11 @@ export class CampaignExecutor {
       if (existing) return existing.id;
       if (!campaign.active || !campaign.schedule) return null;
       const { execution } = await this.repo.insertExecution(tenantId, {
-        id: newId('exe'),
-        tenantId,
         campaignId,
         executionId,
-        status: 'queued',
         rule: campaign.segment.rule,
         reward: campaign.reward as unknown as Execution['reward'],
         scheduledFor: slot,
-        snapshotAt: null,
-        matched: 0,
-        granted: 0,
-        skipped: 0,
-        failed: 0,
-        error: null,
-        createdAt: new Date(),
-        startedAt: null,
-        completedAt: null,
       });
       return execution.id;
     });
@@ -218,14 +206,7 @@ const TRANSIENT_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
  * rather than something about this grant: connection failures, timeouts waiting for a connection or a
  * transaction, serialization failures and deadlocks (SQLSTATE classes 08, 40, 53, 57).
  */
-export function isTransient(err: unknown, depth = 0): boolean {
-  if (err === null || typeof err !== 'object' || depth > 5) return false;
-  const e = err as Record<string, unknown>;
-  for (const key of ['code', 'originalCode', 'sqlState']) {
-    const code = e[key];
-    if (typeof code !== 'string') continue;
-    if (TRANSIENT_PRISMA.has(code) || TRANSIENT_NET.has(code) || /^(08|40|53|57)[0-9A-Z]{3}$/.test(code)) return true;
-  }
-  if (typeof e.message === 'string' && /Connection terminated|connection timeout|Timed out fetching a new connection/i.test(e.message)) return true;
-  return ['cause', 'meta', 'driverAdapterError'].some((k) => isTransient(e[k], depth + 1));
+export function isTransient(err: unknown): boolean {
+  if (hasErrorCode(err, (code) => TRANSIENT_PRISMA.has(code) || TRANSIENT_NET.has(code) || /^(08|40|53|57)[0-9A-Z]{3}$/.test(code))) return true;
+  return someWrappedError(err, (e) => typeof e.message === 'string' && /Connection terminated|connection timeout|Timed out fetching a new connection/i.test(e.message));
 }

@@ -96,23 +96,28 @@ export function toExecutionView(e: Execution): ExecutionView {
   };
 }
 
+/** What an execution is asked with; the rest starts as QUEUED. */
+export type NewExecution = Pick<Execution, 'campaignId' | 'executionId' | 'rule' | 'reward' | 'scheduledFor'>;
+
+/** An execution's state when it is recorded: queued, nothing counted, nothing started. */
+export const QUEUED = {
+  status: 'queued',
+  snapshotAt: null,
+  matched: 0,
+  granted: 0,
+  skipped: 0,
+  failed: 0,
+  error: null,
+  startedAt: null,
+  completedAt: null,
+} as const satisfies Partial<Execution>;
+
 /**
  * What POST …/executions answered first, rebuilt from the execution's fixed fields: a replay answers
  * exactly this (API.md section 2, rule 2), however far the execution has come since; GET shows progress.
  */
 export function firstAnswer(e: Execution): ExecutionView {
-  return toExecutionView({
-    ...e,
-    status: 'queued',
-    snapshotAt: null,
-    matched: 0,
-    granted: 0,
-    skipped: 0,
-    failed: 0,
-    error: null,
-    startedAt: null,
-    completedAt: null,
-  });
+  return toExecutionView({ ...e, ...QUEUED });
 }
 
 /** The grant key of one member's reward in one execution: the same member is granted once per execution. */

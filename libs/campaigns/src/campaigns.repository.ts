@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { PageRequest, TenantId } from '@app/common';
+import { newId, type PageRequest, type TenantId } from '@app/common';
 import { DbService, type Prisma } from '@app/db';
 import type { Reward } from '@app/rewards';
 import type { CompiledRule } from '@app/segments';
-import type { Campaign, Execution, ExecutionStatus, MemberOutcome } from './campaign.types.js';
+import { type Campaign, type Execution, type ExecutionStatus, type MemberOutcome, type NewExecution, QUEUED } from './campaign.types.js';
 
 type CampaignRow = Prisma.CampaignGetPayload<object>;
 type ExecutionRow = Prisma.CampaignExecutionGetPayload<object>;
@@ -104,11 +104,11 @@ export class CampaignsRepository {
     return rows.map((r) => ({ id: r.id, tenantId: r.tenantId as TenantId, schedule: r.schedule! }));
   }
 
-  /** Records an execution once per (campaign, execution id); returns it and whether this call created it. */
-  async insertExecution(tenantId: TenantId, e: Execution): Promise<{ execution: Execution; created: boolean }> {
+  /** Records an execution (queued) once per (campaign, execution id); returns it and whether this call created it. */
+  async insertExecution(tenantId: TenantId, e: NewExecution): Promise<{ execution: Execution; created: boolean }> {
     const inserted = await this.db.client.$executeRaw`
       INSERT INTO campaign_executions (id, tenant_id, campaign_id, execution_id, status, rule, reward, scheduled_for, created_at)
-      VALUES (${e.id}, ${tenantId}, ${e.campaignId}, ${e.executionId}, 'queued', ${e.rule}, ${JSON.stringify(e.reward)}::jsonb, ${e.scheduledFor}, ${e.createdAt})
+      VALUES (${newId('exe')}, ${tenantId}, ${e.campaignId}, ${e.executionId}, ${QUEUED.status}, ${e.rule}, ${JSON.stringify(e.reward)}::jsonb, ${e.scheduledFor}, ${new Date()})
       ON CONFLICT (campaign_id, execution_id) DO NOTHING`;
     const execution = await this.findExecution(tenantId, e.campaignId, e.executionId);
     if (!execution) throw new Error(`execution ${e.executionId} of ${e.campaignId} vanished`);

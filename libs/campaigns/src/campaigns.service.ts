@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError, newId, type Page, type PageRequest, Replayable, type TenantId, toPage } from '@app/common';
 import { RewardReferences } from '@app/lootbox';
+import { hasErrorCode } from '@app/db';
 import type { Reward } from '@app/rewards';
 import { SegmentsService } from '@app/segments';
 import { type Campaign, type CampaignView, type ExecutionView, firstAnswer, toCampaignView, toExecutionView } from './campaign.types.js';
@@ -69,7 +70,7 @@ export class CampaignsService {
     await this.require(tenantId, id);
     const deleted = await this.repo.deleteNeverRun(tenantId, id).catch((err: unknown) => {
       // an execution inserted meanwhile: the foreign key keeps the campaign
-      if (violates(err, '23503')) return false;
+      if (isForeignKeyViolation(err)) return false;
       throw err;
     });
     if (!deleted) {
@@ -91,27 +92,9 @@ export class CampaignsService {
     if (existing) return Replayable.replay(firstAnswer(existing));
     if (!campaign.active) throw AppError.conflict('the campaign is not active', 'campaign_inactive');
     const segment = await this.segments.require(tenantId, campaign.segmentId);
-    const { execution, created } = await this.repo.insertExecution(tenantId, {
-      id: newId('exe'),
-      tenantId,
-      campaignId,
-      executionId,
-      status: 'queued',
-      rule: segment.rule,
-      reward: campaign.reward,
-      scheduledFor: null,
-      snapshotAt: null,
-      matched: 0,
-      granted: 0,
-      skipped: 0,
-      failed: 0,
-      error: null,
-      createdAt: new Date(),
-      startedAt: null,
-      completedAt: null,
-    }).catch((err: unknown) => {
+    const { execution, created } = await this.repo.insertExecution(tenantId, { campaignId, executionId, rule: segment.rule, reward: campaign.reward, scheduledFor: null }).catch((err: unknown) => {
       // the campaign was deleted meanwhile
-      if (violates(err, '23503')) throw AppError.notFound('campaign');
+      if (isForeignKeyViolation(err)) throw AppError.notFound('campaign');
       throw err;
     });
     if (!created) return Replayable.replay(firstAnswer(execution));
@@ -165,14 +148,8 @@ export class CampaignsService {
   }
 }
 
-/** Whether a database error (Prisma-wrapped or not) carries this SQLSTATE. */
-function violates(err: unknown, sqlState: string, depth = 0): boolean {
-  if (err === null || typeof err !== 'object' || depth > 5) return false;
-  const e = err as Record<string, unknown>;
-  if (sqlState === '23503' && e.code === 'P2003') return true;
-  if (['code', 'originalCode', 'sqlState'].some((k) => e[k] === sqlState)) return true;
-  return ['cause', 'meta', 'driverAdapterError'].some((k) => violates(e[k], sqlState, depth + 1));
-}
+/** A foreign key violation (Prisma's own code, or the SQLSTATE of a raw statement's). */
+const isForeignKeyViolation = (err: unknown): boolean => hasErrorCode(err, (code) => code === 'P2003' || code === '23503');
 
 function checkSchedule(schedule: string | undefined): void {
   if (schedule === undefined) return;

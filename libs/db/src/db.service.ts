@@ -159,13 +159,22 @@ export class DbService implements OnApplicationShutdown {
   }
 }
 
-/** Finds a retryable SQLSTATE anywhere in the error (Prisma wraps the driver's error). */
-export function isRetryable(err: unknown, depth = 0): boolean {
+/**
+ * Whether `test` holds for the error or one it wraps (Prisma wraps the driver's error in `cause`,
+ * `meta` or `driverAdapterError`).
+ */
+export function someWrappedError(err: unknown, test: (e: Record<string, unknown>) => boolean, depth = 0): boolean {
   if (err === null || typeof err !== 'object' || depth > 5) return false;
   const e = err as Record<string, unknown>;
-  if (e.code === 'P2034') return true;
-  for (const key of ['code', 'originalCode', 'sqlState']) {
-    if (typeof e[key] === 'string' && RETRYABLE_SQLSTATES.has(e[key] as string)) return true;
-  }
-  return ['cause', 'meta', 'driverAdapterError'].some((k) => isRetryable(e[k], depth + 1));
+  return test(e) || ['cause', 'meta', 'driverAdapterError'].some((k) => someWrappedError(e[k], test, depth + 1));
+}
+
+/** Whether the error or one it wraps carries a code (Prisma's, a SQLSTATE, a Node network code) that `test` accepts. */
+export function hasErrorCode(err: unknown, test: (code: string) => boolean): boolean {
+  return someWrappedError(err, (e) => ['code', 'originalCode', 'sqlState'].some((key) => typeof e[key] === 'string' && test(e[key] as string)));
+}
+
+/** A serialization failure or deadlock, anywhere in the error. */
+export function isRetryable(err: unknown): boolean {
+  return hasErrorCode(err, (code) => code === 'P2034' || RETRYABLE_SQLSTATES.has(code));
 }
