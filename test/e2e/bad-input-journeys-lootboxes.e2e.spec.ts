@@ -19,7 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { HttpClient, HttpResponse } from '../support/http.js';
 import { startApiProcess, type RunningApi } from '../support/processes.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
-import { createPlayer, createTenant, type TestTenant, uniqueRef } from '../support/factories.js';
+import { createPlayer, createTenant, type TestTenant } from '../support/factories.js';
+import { type Payload, type BadCase, type SendOptions, bodyOf, expectError, expectFields, expectValidationFailed, json, raw, lazy, without, fieldCases, missingCases, unknownCases, rawWith, RAW } from '../support/bad-input.js';
 
 let env: TestEnv;
 let api: RunningApi;
@@ -136,31 +137,6 @@ function clientFor(endpoint: Endpoint): HttpClient {
   return ADMIN_ONLY.includes(endpoint) ? acme.admin : acme.server;
 }
 
-/**
- * A request body: a value sent as JSON, raw bytes sent as they are, or a value made when the request is sent
- * (bodies that name the fixtures, which exist only once the API runs).
- */
-type Payload = { body: unknown } | { raw: string | Buffer } | { lazy: () => unknown };
-
-interface BadCase {
-  name: string;
-  payload: Payload;
-  /** The field(s) `details` must name, exactly. */
-  fields: string[];
-}
-
-interface SendOptions {
-  /** Send no Authorization header at all. */
-  anonymous?: boolean;
-  key?: string;
-  headers?: Record<string, string>;
-}
-
-function bodyOf(payload: Payload): { raw?: string | Buffer; body?: unknown } {
-  if ('raw' in payload) return { raw: payload.raw };
-  return { body: 'lazy' in payload ? payload.lazy() : payload.body };
-}
-
 function post(client: HttpClient, path: string, payload: Payload, opts: Omit<SendOptions, 'anonymous'> = {}): Promise<HttpResponse> {
   const { raw: rawBody, body } = bodyOf(payload);
   return rawBody !== undefined ? client.post(path, undefined, { ...opts, raw: rawBody }) : client.post(path, body, opts);
@@ -180,62 +156,6 @@ async function sendWithoutContentType(endpoint: Endpoint, bytes: Buffer): Promis
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined, text };
 }
-
-/** The API.md §1 error body with this status and code, and a request_id equal to the X-Request-Id header. */
-function expectError(res: HttpResponse, status: number, code: string): void {
-  expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
-  expect(res.body).toEqual({
-    error: { code, message: expect.any(String), ...(res.body.error.details !== undefined && { details: expect.any(Array) }) },
-    request_id: expect.any(String),
-  });
-  expect(res.body.request_id).toBe(res.headers.get('x-request-id'));
-}
-
-/** 400 validation_failed whose `details` are well-formed and name exactly these fields (in any order). */
-function expectFields(res: HttpResponse, fields: string[]): void {
-  expectError(res, 400, 'validation_failed');
-  const details: unknown[] = res.body.error.details;
-  expect(details.length).toBeGreaterThan(0);
-  for (const d of details) expect(d).toEqual({ field: expect.any(String), issue: expect.any(String) });
-  expect([...new Set(res.body.error.details.map((d: { field: string }) => d.field))].sort()).toEqual([...fields].sort());
-}
-
-/** 400 validation_failed naming this one field. */
-function expectValidationFailed(res: HttpResponse, field: string): void {
-  expectFields(res, [field]);
-}
-
-const json = (body: unknown): Payload => ({ body });
-const raw = (text: string | Buffer): Payload => ({ raw: text });
-const lazy = (make: () => unknown): Payload => ({ lazy: make });
-
-function without<T extends Record<string, unknown>>(body: T, ...keys: string[]): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...body };
-  for (const k of keys) delete copy[k];
-  return copy;
-}
-
-/** A case per value of one field, on top of a base body. */
-function fieldCases(field: string, base: Record<string, unknown>, values: Array<[label: string, value: unknown]>): BadCase[] {
-  return values.map(([label, value]) => ({ name: `${field}: ${label}`, payload: json({ ...base, [field]: value }), fields: [field] }));
-}
-
-function missingCases(base: Record<string, unknown>, fields: string[]): BadCase[] {
-  return fields.map((field) => ({ name: `missing ${field}`, payload: json(without(base, field)), fields: [field] }));
-}
-
-function unknownCases(base: Record<string, unknown>, keys: Array<[key: string, value: unknown]>): BadCase[] {
-  return keys.map(([key, value]) => ({ name: `unknown field ${key}`, payload: json({ ...base, [key]: value }), fields: [key] }));
-}
-
-/**
- * A body whose one value is written as raw JSON text (numbers JSON.stringify cannot write): `value` is put
- * where the placeholder string is.
- */
-function rawWith(body: unknown, text: string): Payload {
-  return raw(JSON.stringify(body).replace('"@@RAW@@"', text));
-}
-const RAW = '@@RAW@@';
 
 // Keys that name a function on the DTO (its methods, and everything on Object.prototype): a copy that
 // looked only at the DTO's properties would let them through.
@@ -765,12 +685,6 @@ interface QueryCase {
   fields: string[];
 }
 
-const LIST_TITLES: Record<ListRoute, string> = {
-  journeys: 'GET /v1/journeys',
-  lootboxes: 'GET /v1/lootbox',
-  seeds: 'GET /v1/lootbox/:id/seeds',
-  opens: 'GET /v1/players/:player/lootbox-opens',
-};
 
 function listPath(route: ListRoute): string {
   switch (route) {

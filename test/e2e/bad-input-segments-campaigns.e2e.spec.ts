@@ -22,6 +22,7 @@ import type { HttpClient, HttpResponse } from '../support/http.js';
 import { startApiProcess, type RunningApi } from '../support/processes.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { createPlayer, createTenant, type TestTenant } from '../support/factories.js';
+import { expectError, expectFields, expectValidationFailed, without } from '../support/bad-input.js';
 
 let env: TestEnv;
 let api: RunningApi;
@@ -208,30 +209,6 @@ async function sendWithoutContentType(endpoint: Endpoint, bytes: Buffer): Promis
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined, text };
 }
 
-/** The API.md §1 error body with this status and code, and a request_id equal to the X-Request-Id header. */
-function expectError(res: HttpResponse, status: number, code: string): void {
-  expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
-  expect(res.body).toEqual({
-    error: { code, message: expect.any(String), ...(res.body.error.details !== undefined && { details: expect.any(Array) }) },
-    request_id: expect.any(String),
-  });
-  expect(res.body.request_id).toBe(res.headers.get('x-request-id'));
-}
-
-/** 400 validation_failed whose `details` are well-formed and name exactly these fields (in any order). */
-function expectFields(res: HttpResponse, fields: string[]): void {
-  expectError(res, 400, 'validation_failed');
-  const details: unknown[] = res.body.error.details;
-  expect(details.length).toBeGreaterThan(0);
-  for (const d of details) expect(d).toEqual({ field: expect.any(String), issue: expect.any(String) });
-  expect([...new Set(res.body.error.details.map((d: { field: string }) => d.field))].sort()).toEqual([...fields].sort());
-}
-
-/** 400 validation_failed naming this one field. */
-function expectValidationFailed(res: HttpResponse, field: string): void {
-  expectFields(res, [field]);
-}
-
 /**
  * 400 validation_failed for a rule that does not parse: one detail naming `rule`, with the 0-based position
  * and what was expected there (exactly `expected`, when given), and the issue saying where.
@@ -264,12 +241,6 @@ const changed = (base: Base, change: Record<string, unknown>): Payload => {
   const make = () => Object.fromEntries(Object.entries({ ...baseOf(base), ...change }).filter(([, v]) => v !== undefined));
   return typeof base === 'function' ? lazy(make) : json(make());
 };
-
-function without<T extends Record<string, unknown>>(body: T, ...keys: string[]): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...body };
-  for (const k of keys) delete copy[k];
-  return copy;
-}
 
 /** A case per value of one field, on top of a base body. */
 function fieldCases(field: string, base: Base, values: Array<[label: string, value: unknown]>): BadCase[] {
