@@ -30,7 +30,7 @@ export class CampaignsService {
   async create(tenantId: TenantId, input: CreateCampaignInput): Promise<CampaignView> {
     checkSchedule(input.schedule);
     await this.checkSegment(tenantId, input.segmentId);
-    await this.checkReward(tenantId, input.reward);
+    await this.references.requireKnown(tenantId, input.reward);
     const at = new Date();
     const campaign = await this.repo.create(tenantId, {
       id: newId('cmp'),
@@ -58,7 +58,7 @@ export class CampaignsService {
     await this.require(tenantId, id);
     if (patch.schedule !== undefined && patch.schedule !== null) checkSchedule(patch.schedule);
     if (patch.segmentId !== undefined) await this.checkSegment(tenantId, patch.segmentId);
-    if (patch.reward !== undefined) await this.checkReward(tenantId, patch.reward);
+    if (patch.reward !== undefined) await this.references.requireKnown(tenantId, patch.reward);
     const campaign = await this.repo.update(tenantId, id, patch, new Date());
     if (!campaign) throw AppError.notFound('campaign'); // deleted meanwhile
     await this.syncSchedule(tenantId, campaign);
@@ -142,10 +142,6 @@ export class CampaignsService {
     });
   }
 
-  private async checkReward(tenantId: TenantId, reward: Reward): Promise<void> {
-    const missing = await this.references.unknown(tenantId, reward);
-    if (missing) throw AppError.rule('invalid_reward', `the reward names an unknown ${missing}`, [{ field: 'reward', issue: 'names an unknown id' }]);
-  }
 }
 
 /** A foreign key violation (Prisma's own code, or the SQLSTATE of a raw statement's). */

@@ -27,7 +27,7 @@ export class JourneysService {
     if (input.startsAt && input.endsAt && input.startsAt >= input.endsAt) {
       throw AppError.validation([{ field: 'ends_at', issue: 'must be after starts_at' }]);
     }
-    await this.checkReward(tenantId, input.reward);
+    await this.references.requireKnown(tenantId, input.reward);
     const journey = await this.repo.create(tenantId, {
       id: newId('jny'),
       name: input.name,
@@ -61,11 +61,5 @@ export class JourneysService {
   async forPlayer(tenantId: TenantId, ref: string): Promise<{ data: PlayerJourneyView[] }> {
     const player = await this.players.require(tenantId, ref);
     return { data: await this.repo.playerJourneys(tenantId, player.id) };
-  }
-
-  /** A reward that names a bonus template or a lootbox must name one of this tenant's. */
-  private async checkReward(tenantId: TenantId, reward: Reward): Promise<void> {
-    const missing = await this.references.unknown(tenantId, reward);
-    if (missing) throw AppError.rule('invalid_reward', `the reward names an unknown ${missing}`, [{ field: 'reward', issue: 'names an unknown id' }]);
   }
 }

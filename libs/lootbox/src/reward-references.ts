@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { TenantId } from '@app/common';
+import { AppError, type TenantId } from '@app/common';
 import { BonusesService } from '@app/bonuses';
 import type { Reward } from '@app/rewards';
 import { LootboxesService } from './lootboxes.service.js';
@@ -20,5 +20,14 @@ export class RewardReferences {
     if (reward.type === 'bonus' && !(await this.bonuses.findTemplate(tenantId, reward.bonus_template_id))) return 'bonus template';
     if (reward.type === 'lootbox' && !(await this.lootboxes.exists(tenantId, reward.lootbox_id))) return 'lootbox';
     return null;
+  }
+
+  /**
+   * 422 invalid_reward unless the reward names only this tenant's objects. `field` is where the reward
+   * sits in the request (reward, prizes[2].reward), `label` how the message calls it.
+   */
+  async requireKnown(tenantId: TenantId, reward: Reward, field = 'reward', label = 'the reward'): Promise<void> {
+    const missing = await this.unknown(tenantId, reward);
+    if (missing) throw AppError.rule('invalid_reward', `${label} names an unknown ${missing}`, [{ field, issue: 'names an unknown id' }]);
   }
 }

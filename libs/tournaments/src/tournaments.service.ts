@@ -46,10 +46,7 @@ export class TournamentsService {
       ...prizeTableProblems(input.prizes),
     ];
     if (problems.length > 0) throw AppError.validation(problems);
-    for (const [i, prize] of input.prizes.entries()) {
-      const missing = await this.references.unknown(tenantId, prize.reward);
-      if (missing) throw AppError.rule('invalid_reward', `prizes[${i}] names an unknown ${missing}`, [{ field: `prizes[${i}].reward`, issue: 'names an unknown id' }]);
-    }
+    for (const [i, prize] of input.prizes.entries()) await this.references.requireKnown(tenantId, prize.reward, `prizes[${i}].reward`, `prizes[${i}]`);
     const grace = input.finalizeGraceSeconds ?? DEFAULT_FINALIZE_GRACE_SECONDS;
     const now = new Date();
     const t = await this.repo.create(tenantId, {
