@@ -47,6 +47,12 @@ async function finished(tenant: TestTenant, campaign: string, execution: string,
   }, timeoutMs, `execution ${execution} to finish`);
 }
 
+/** The worker's campaign queue in a test environment, to add jobs as a scheduler or a sweep would. */
+function campaignQueue(e: TestEnv): Queue {
+  const redis = new URL(TEST_REDIS_URL);
+  return new Queue('campaign-execution', { connection: { host: redis.hostname, port: Number(redis.port || 6379) }, prefix: e.env.QUEUE_PREFIX });
+}
+
 async function count(sql: string, params: unknown[], pool = env.pool): Promise<number> {
   const { rows } = await pool.query(sql, params);
   return Number(rows[0].n);
@@ -230,7 +236,7 @@ describe('cron schedules', () => {
 
     // a slot fired twice (two jobs for one slot, as two schedulers or a replayed job would make)
     const slot = Math.ceil(Date.now() / 1000) * 1000 + 1000; // an odd or even second: never mind, it is a slot of its own
-    const queue = new Queue('campaign-execution', { connection: { host: new URL(TEST_REDIS_URL).hostname, port: Number(new URL(TEST_REDIS_URL).port || 6379) }, prefix: env.env.QUEUE_PREFIX });
+    const queue = campaignQueue(env);
     try {
       await Promise.all(['dup-a', 'dup-b'].map((k) => queue.add('scheduled', { tenantId: tenant.id, campaignId: c.id }, { jobId: `${k}-${slot}`, removeOnComplete: true })));
     } finally {
@@ -340,7 +346,7 @@ describe('crash midway: kill -9 the worker during a large execution, restart, ea
       // the same execution queued under two job ids, as a sweep and the API could: both workers run it at once
       expect((await tenant.admin.post(`/v1/campaigns/${c.id}/executions`, { execution_id: 'race-1' })).status).toBe(202);
       const { rows } = await crashEnv.pool.query(`SELECT id FROM campaign_executions WHERE campaign_id = $1`, [c.id]);
-      const queue = new Queue('campaign-execution', { connection: { host: new URL(TEST_REDIS_URL).hostname, port: Number(new URL(TEST_REDIS_URL).port || 6379) }, prefix: crashEnv.env.QUEUE_PREFIX });
+      const queue = campaignQueue(crashEnv);
       try {
         await queue.add('execute', { executionId: rows[0].id }, { jobId: `${rows[0].id}-again`, removeOnComplete: true });
       } finally {
