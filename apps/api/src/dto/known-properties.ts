@@ -46,10 +46,10 @@ export const Coerce =
     defineInMap(COERCE, target, key, fn);
 
 /** A query string of 1 to `max` plain digits becomes a number; 0x10, 1e2, +5 or " 5" stay strings and are refused. */
-export const digits =
-  (max: number) =>
-  (value: unknown): unknown =>
-    typeof value === 'string' && new RegExp(`^\\d{1,${max}}$`).test(value) ? Number(value) : value;
+export function digits(max: number): (value: unknown) => unknown {
+  const plain = new RegExp(`^\\d{1,${max}}$`);
+  return (value) => (typeof value === 'string' && plain.test(value) ? Number(value) : value);
+}
 
 const declared = new Map<Ctor, Set<string>>();
 
