@@ -5,6 +5,7 @@ import { createApiApp } from './bootstrap.js';
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
+  for (const warning of config.warnings) logger.warn(warning, 'Config');
   const app = await createApiApp(config, { logger });
   exitOnSignals(() => app.close(), logger, config.shutdownTimeoutMs);
   await app.listen({ port: config.port, host: config.host });

@@ -5,6 +5,7 @@ import { createWorkerApp } from './bootstrap.js';
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
+  for (const warning of config.warnings) logger.warn(warning, 'Config');
   const app = await createWorkerApp(config, logger);
   exitOnSignals(() => app.close(), logger, config.shutdownTimeoutMs);
   logger.log('worker started', 'Main');

@@ -50,7 +50,6 @@ describe('loadConfig', () => {
     ['WEBHOOK_ALLOW_PRIVATE_NETWORKS', 'yes'],
     ['WEBHOOK_RETRY_DELAYS_SECONDS', '1,x,3'],
     ['WEBHOOK_TIMEOUT_MS', '0'],
-    ['PLATFORM_API_KEY', 'short'],
     ['LOG_LEVEL', 'loud'],
     ['WEBHOOK_SECRET_KEY', 'dG9vIHNob3J0'],
   ])('refuses a bad %s, naming it', (name, value) => {
@@ -66,6 +65,14 @@ describe('loadConfig', () => {
   it('never prints a password from a connection string', () => {
     const [problem] = problemsOf({ DATABASE_URL: 'mysql://admin:hunter2@db/x' });
     expect(problem).not.toContain('hunter2');
+  });
+
+  it('accepts a short PLATFORM_API_KEY with a warning, and booleans in any case', () => {
+    const c = loadConfig({ PLATFORM_API_KEY: 'short', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'TRUE' });
+    expect(c.platformApiKey).toBe('short');
+    expect(c.warnings).toEqual([expect.stringMatching(/^PLATFORM_API_KEY is shorter than 16 characters/)]);
+    expect(c.webhook.allowPrivateNetworks).toBe(true);
+    expect(loadConfig({ PLATFORM_API_KEY: 'a-long-enough-platform-key' }).warnings).toEqual([]);
   });
 
   it('requires WEBHOOK_SECRET_KEY in production', () => {
