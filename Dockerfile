@@ -13,6 +13,8 @@ COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/prisma ./prisma
+# prisma migrate deploy (run when its schema engine is in the image) reads the database URL from here
+COPY --from=build /app/prisma.config.ts ./
 COPY --from=build /app/scripts ./scripts
 USER node
 EXPOSE 3000

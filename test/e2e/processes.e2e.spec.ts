@@ -51,9 +51,9 @@ describe('graceful shutdown', () => {
 describe('the command line', () => {
   let fresh: string;
 
-  beforeAll(async () => {
+  // No CREATE DATABASE here: db:migrate creates a missing database itself, as prisma migrate deploy does.
+  beforeAll(() => {
     fresh = freshDatabaseName();
-    await withAdmin(async (c) => void (await c.query(`CREATE DATABASE "${fresh}"`)));
   });
 
   afterAll(async () => {
@@ -68,9 +68,13 @@ describe('the command line', () => {
       timeout: 60_000,
     });
 
-  it('npm run db:migrate applies every migration once and records it in _prisma_migrations', async () => {
+  it('npm run db:migrate creates the missing database, applies every migration once and records it in _prisma_migrations', async () => {
+    const exists = async () => withAdmin(async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [fresh])).rowCount === 1);
+    expect(await exists()).toBe(false);
     const first = npm(['db:migrate']);
     expect(first.status).toBe(0);
+    expect(first.stdout).toContain(`created database ${fresh}`);
+    expect(await exists()).toBe(true);
     expect(first.stdout).toMatch(/applied 20261122000000_foundation/);
     const second = npm(['db:migrate']);
     expect(second.status).toBe(0);

@@ -68,14 +68,51 @@ interface AppliedRow {
   rolled_back_at: Date | null;
 }
 
+/** PostgreSQL's "database does not exist" */
+const INVALID_CATALOG_NAME = '3D000';
+
+/**
+ * Connects to the database, first creating it when it does not exist yet, as `prisma migrate
+ * deploy` does: a fresh server needs no manual `createdb`. The database is created from the
+ * server's `postgres` maintenance database with the same credentials.
+ */
+async function connectCreatingDatabase(databaseUrl: string, log: (msg: string) => void): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+    return client;
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    if ((err as { code?: string }).code !== INVALID_CATALOG_NAME) throw err;
+  }
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  url.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+    log(`created database ${name}`);
+  } catch (err) {
+    // another runner created it first
+    if ((err as { code?: string }).code !== DUPLICATE_DATABASE) throw err;
+  } finally {
+    await admin.end();
+  }
+  const created = new pg.Client({ connectionString: databaseUrl });
+  await created.connect();
+  return created;
+}
+
+const DUPLICATE_DATABASE = '42P04';
+
 export async function migrate(
   databaseUrl: string,
   migrationsDir: string,
   log: (msg: string) => void = () => undefined,
 ): Promise<MigrateResult> {
   const files = await readMigrations(migrationsDir);
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
+  const client = await connectCreatingDatabase(databaseUrl, log);
   try {
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK]);
     await client.query(CREATE_TABLE);
