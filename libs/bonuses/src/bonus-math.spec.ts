@@ -18,6 +18,10 @@ describe('the example of seeds/003 §5', () => {
     expect(contribution(5n * UNIT, 'blackjack', weights, maxBet).scaled).toBe(250n * 10_000n);
     expect(contribution(5001n, 'slots', weights, maxBet)).toEqual({ scaled: 0n, violation: true });
     expect(contribution(5n * UNIT, 'crash', weights, maxBet).scaled).toBe(0n);
+    // names of Object.prototype members are categories like any other: not weighted unless set
+    for (const name of ['constructor', '__proto__', 'tostring', 'hasownproperty']) {
+      expect(contribution(5n * UNIT, name, weights, maxBet)).toEqual({ scaled: 0n, violation: false });
+    }
   });
 });
 

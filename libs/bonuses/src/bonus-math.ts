@@ -70,7 +70,8 @@ export interface Contribution {
 /** What one wager adds to a bonus's wagering: bet × weight of its category, or nothing above max_bet. */
 export function contribution(bet: bigint, category: string, weights: Readonly<Record<string, number>>, maxBet: bigint | null): Contribution {
   if (maxBet !== null && bet > maxBet) return { scaled: 0n, violation: true };
-  const weight = weights[category] ?? 0;
+  // own keys only: a category named like an Object.prototype member ("constructor") weighs 0
+  const weight = Object.hasOwn(weights, category) ? weights[category] : 0;
   return { scaled: bet * scaled(weight, 4), violation: false };
 }
 
