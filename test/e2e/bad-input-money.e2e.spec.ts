@@ -744,21 +744,6 @@ const EVENT_CASES: BadCase[] = [
     payload: json({ ...LOGIN, external_ref: 'new-event-player-1', player_id: 'new-event-player-2' }),
     fields: ['player_id', 'external_ref'],
   },
-  { name: 'deposit without amount', payload: json(without(EVENT, 'amount')), fields: ['amount'] },
-  { name: 'deposit without currency', payload: json(without(EVENT, 'currency')), fields: ['currency'] },
-  { name: 'deposit without amount and currency', payload: json(without(EVENT, 'amount', 'currency')), fields: ['amount', 'currency'] },
-  { name: 'first_deposit without amount', payload: json({ ...without(EVENT, 'amount'), trigger: 'first_deposit' }), fields: ['amount'] },
-  { name: 'first_deposit without currency', payload: json({ ...without(EVENT, 'currency'), trigger: 'first_deposit' }), fields: ['currency'] },
-  {
-    name: 'first_deposit without amount and currency',
-    payload: json({ ...without(EVENT, 'amount', 'currency'), trigger: 'first_deposit' }),
-    fields: ['amount', 'currency'],
-  },
-  {
-    name: 'deposit without amount for an external_ref never seen (no player made on the fly)',
-    payload: json({ ...without(EVENT, 'amount'), external_ref: 'never-seen-event-player' }),
-    fields: ['amount'],
-  },
   ...moneyCases('amount', EVENT, { min: 0 }),
   ...fieldCases('currency', EVENT, [
     ['lower case', 'usd'],

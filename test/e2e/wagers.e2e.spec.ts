@@ -82,6 +82,17 @@ describe('POST /v1/wagers', () => {
     expect((await player(p.id)).stats.total_wagered).toBe(total);
   });
 
+  it('weighs a category named like an Object.prototype member at 0, like any unweighted one', async () => {
+    const p = await createPlayer(acme.server, { currency: 'USD' });
+    const bonusId = await activeBonus(p.id, { slots: 1 });
+    for (const category of ['constructor', 'tostring', 'valueof']) {
+      const res = await acme.server.post('/v1/wagers', wagerBody(p.id, { game_category: category }));
+      expect(res.status).toBe(201);
+      expect(res.body.bonuses).toEqual([expect.objectContaining({ bonus_id: bonusId, wagering_contribution: 0, wagering_progress: 0 })]);
+    }
+    expect((await player(p.id)).stats.total_wagered).toBe(3_000);
+  });
+
   it('has one effect for 20 concurrent duplicates of one wager', async () => {
     const p = await createPlayer(acme.server, { currency: 'USD' });
     const bonusId = await activeBonus(p.id, { slots: 1 });
@@ -209,6 +220,15 @@ describe('POST /v1/journeys/event', () => {
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect((await acme.server.post('/v1/journeys/event', { ...body, amount: 11 * UNIT })).status).toBe(422);
+    // the same player named by external_ref is the same payload
+    const { player_id: _, ...rest } = body;
+    const byRef = await acme.server.post('/v1/journeys/event', { ...rest, external_ref: p.external_ref });
+    expect(byRef.status).toBe(200);
+    expect(byRef.body).toEqual(again.body);
+    // another player is not: 422, and the one it would have made on the fly is not kept
+    const stranger = uniqueRef('never-seen');
+    expect((await acme.server.post('/v1/journeys/event', { ...rest, external_ref: stranger })).status).toBe(422);
+    expect((await acme.server.get(`/v1/players/${stranger}`)).status).toBe(404);
     expect((await player(p.id)).stats).toMatchObject({ deposit_count: 1, total_deposited: 10 * UNIT });
   });
 
@@ -226,10 +246,25 @@ describe('POST /v1/journeys/event', () => {
     expect((await player(p.id)).stats.last_login_at).toBe('2026-07-01T12:00:00.000Z');
   });
 
-  it('needs an amount and a currency for deposits', async () => {
-    const p = await createPlayer(acme.server);
-    const res = await acme.server.post('/v1/journeys/event', event(p.id, { trigger: 'first_deposit' }));
-    expect(res.status).toBe(400);
-    expect(res.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['amount', 'currency']);
+  it("counts Recipe 1's bare { trigger: 'first_deposit' }; a deposit's currency defaults to the player's", async () => {
+    const p = await createPlayer(acme.server, { currency: 'USD' });
+    const t = await acme.admin.post('/v1/bonus-templates', {
+      name: 'Reload', kind: 'reload', currency: 'USD', match_percent: 50, max_amount: 200 * UNIT, wagering_multiplier: 25, wagering_base: 'bonus',
+    });
+    expect(t.status).toBe(201);
+    const offer = await acme.server.post(`/v1/players/${p.id}/bonuses`, { bonus_template_id: t.body.id, idempotency_key: uniqueRef('g') });
+    expect(offer.body.status).toBe('offered');
+
+    const bare = await acme.server.post('/v1/journeys/event', event(p.id, { trigger: 'first_deposit' }));
+    expect(bare.status).toBe(201);
+    expect((await player(p.id)).stats).toMatchObject({ deposit_count: 1, total_deposited: 0, first_deposit_at: expect.any(String) });
+    // no amount, nothing to match: the offer waits
+    const grants = async () => (await acme.server.get(`/v1/players/${p.id}/bonuses`)).body.data;
+    expect((await grants())[0]).toMatchObject({ id: offer.body.id, status: 'offered' });
+
+    const sized = await acme.server.post('/v1/journeys/event', event(p.id, { trigger: 'deposit', amount: 100 * UNIT }));
+    expect(sized.status).toBe(201);
+    expect((await player(p.id)).stats).toMatchObject({ deposit_count: 2, total_deposited: 100 * UNIT });
+    expect((await grants())[0]).toMatchObject({ id: offer.body.id, status: 'active', amount: 50 * UNIT });
   });
 });

@@ -28,7 +28,8 @@ export interface PlayerEventResponse {
 /**
  * POST /v1/journeys/event, idempotent on event_id (or source_wager_id for a wager) per tenant. A
  * deposit (`deposit` or `first_deposit`) updates the player's deposit stats at the event's own time
- * and activates a qualifying offered deposit bonus; a `login` moves last_login_at.
+ * and, when it names an amount, activates a qualifying offered deposit bonus; a `login` moves
+ * last_login_at.
  */
 @Injectable()
 export class PlayerEventsService {
@@ -42,20 +43,16 @@ export class PlayerEventsService {
 
   async record(tenantId: TenantId, input: PlayerEventInput): Promise<Replayable<PlayerEventResponse>> {
     const isDeposit = (DEPOSIT_TRIGGERS as readonly string[]).includes(input.trigger);
-    if (isDeposit && (input.amount === undefined || input.currency === undefined)) {
-      throw AppError.validation([
-        ...(input.amount === undefined ? [{ field: 'amount', issue: `is required for ${input.trigger} events` }] : []),
-        ...(input.currency === undefined ? [{ field: 'currency', issue: `is required for ${input.trigger} events` }] : []),
-      ]);
-    }
     const eventKey = input.eventId !== undefined ? `e:${input.eventId}` : `w:${input.sourceWagerId}`;
-    const hash = requestHash(input);
     return this.db.transaction(async () => {
+      const now = new Date();
+      // The payload is compared with the player resolved, so naming them by plr_ id or by external_ref
+      // is the same event. A player made on the fly here is rolled back with a refused replay.
+      const player = await this.players.resolveForEvent(tenantId, input.player, now);
+      const hash = requestHash({ ...input, player: player.id });
       const earlier = await this.repo.findByKey(tenantId, eventKey);
       if (earlier) return replayOf(earlier, hash, input);
-      const now = new Date();
       const occurredAt = input.occurredAt ?? now;
-      const player = await this.players.resolveForEvent(tenantId, input.player, now);
       const id = newId('jev', now.getTime());
       const claimed = await this.repo.insert(tenantId, {
         id,
@@ -75,8 +72,14 @@ export class PlayerEventsService {
       // player's first deposit ever.
       let triggers = [input.trigger];
       if (isDeposit) {
-        const first = await this.players.recordDeposit(tenantId, player, input.amount!, input.currency!, occurredAt);
-        await this.bonuses.onDeposit(tenantId, player, { amount: input.amount!, currency: input.currency!, occurredAt }, now);
+        // Recipe 1 fires `{ trigger: "first_deposit" }` alone: such a deposit counts, adds nothing to
+        // total_deposited and activates no bonus (a match needs an amount). The currency defaults to
+        // the player's.
+        const currency = input.currency ?? player.currency ?? undefined;
+        const first = await this.players.recordDeposit(tenantId, player, input.amount ?? null, currency ?? null, occurredAt);
+        if (input.amount !== undefined && currency !== undefined) {
+          await this.bonuses.onDeposit(tenantId, player, { amount: input.amount, currency, occurredAt }, now);
+        }
         triggers = first ? ['deposit', 'first_deposit'] : ['deposit'];
       } else if (input.trigger === 'login') {
         await this.players.recordLogin(tenantId, player, occurredAt);

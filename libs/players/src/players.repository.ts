@@ -191,12 +191,16 @@ export class PlayersRepository {
   }
 
   /** A deposit's stats, at its own time. Returns whether it is the player's first deposit ever. */
-  async recordDeposit(tenantId: TenantId, id: string, amount: bigint, currency: string, occurredAt: Date): Promise<boolean> {
+  async recordDeposit(tenantId: TenantId, id: string, amount: bigint | null, currency: string | null, occurredAt: Date): Promise<boolean> {
+    // total_deposited is in the player's currency: a deposit in another one (or of unknown size) adds 0;
+    // one of unknown currency by a player with none counts as that currency.
     const rows = await this.db.txClient.$queryRaw<{ first: boolean }[]>`
       UPDATE players
-         SET currency = COALESCE(currency, ${currency}),
+         SET currency = COALESCE(currency, ${currency}::text),
              deposit_count = deposit_count + 1,
-             total_deposited = total_deposited + CASE WHEN COALESCE(currency, ${currency}) = ${currency} THEN ${amount}::bigint ELSE 0::bigint END,
+             total_deposited = total_deposited + CASE
+               WHEN ${currency}::text IS NULL OR COALESCE(currency, ${currency}::text) = ${currency}::text THEN COALESCE(${amount}::bigint, 0::bigint)
+               ELSE 0::bigint END,
              first_deposit_at = LEAST(first_deposit_at, ${occurredAt}),
              last_deposit_at = GREATEST(last_deposit_at, ${occurredAt}),
              updated_at = now()

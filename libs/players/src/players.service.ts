@@ -124,7 +124,8 @@ export class PlayersService {
     return this.players.recordWagers(tenantId, rows);
   }
 
-  recordDeposit(tenantId: TenantId, player: Player, amount: bigint, currency: string, occurredAt: Date): Promise<boolean> {
+  /** amount null: a deposit of unknown size (counted, adds nothing); currency null: the player's, when it has none yet */
+  recordDeposit(tenantId: TenantId, player: Player, amount: bigint | null, currency: string | null, occurredAt: Date): Promise<boolean> {
     return this.players.recordDeposit(tenantId, player.id, amount, currency, occurredAt);
   }
 

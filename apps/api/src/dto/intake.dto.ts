@@ -70,8 +70,12 @@ export class PlayerEventDto extends NamesAPlayer {
 
   @ApiPropertyOptional({ maxLength: 128 }) @IsOptionalNonNull() @IsText(1, 128) source_wager_id?: string;
 
-  @ApiPropertyOptional({ description: 'millis; required for deposit and first_deposit' }) @IsOptionalNonNull() @IsMoney() amount?: number;
-  @ApiPropertyOptional({ description: 'required for deposit and first_deposit' }) @IsOptionalNonNull() @IsCurrencyCode() currency?: string;
+  @ApiPropertyOptional({ description: 'millis: a deposit\'s amount, checked against min_amount and used to activate a deposit bonus. A deposit without one still counts (deposit_count, dates) but adds nothing to total_deposited and activates no bonus' })
+  @IsOptionalNonNull()
+  @IsMoney()
+  amount?: number;
+
+  @ApiPropertyOptional({ description: 'the deposit\'s currency; default: the player\'s' }) @IsOptionalNonNull() @IsCurrencyCode() currency?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'when it happened (default: now); stats use it' })
   @IsOptionalNonNull()
