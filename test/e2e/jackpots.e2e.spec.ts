@@ -8,6 +8,8 @@ import { type AppProcess, startApiProcess, startWorkerProcess, type RunningApi }
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { createPlayer, createTenant, type TestTenant, uniqueRef } from '../support/factories.js';
 import { eventually } from '../support/wait.js';
+import { roll, rollWins } from '../../libs/jackpots/src/jackpot-fair.js';
+import { parseScaled } from '../../libs/jackpots/src/pool-math.js';
 
 let env: TestEnv;
 let api: RunningApi;
@@ -180,16 +182,25 @@ describe('jackpots', () => {
   });
 
   it('rolls each progressive contribution from the seed and the source_wager_id', async () => {
-    const j = await jackpot({ type: 'progressive', must_drop_by: undefined, hit_rate: 0.05, seed_amount: 500, contribution_rate: 0.1 });
+    // a 50% chance each (0.25 per unit, 2-unit bets): 60 rolls all losing has a chance of 2^-60
+    const j = await jackpot({ type: 'progressive', must_drop_by: undefined, hit_rate: 0.25, seed_amount: 500, contribution_rate: 0.1 });
     const p = await createPlayer(acme.server);
     const answers = [];
-    for (let i = 0; i < 60; i++) answers.push((await contribute(j.id, { player_id: p.id, bet_amount: 2_000 })).body);
+    for (let i = 0; i < 60; i++) {
+      const res = await contribute(j.id, { player_id: p.id, bet_amount: 2_000 });
+      expect(res.status).toBe(201);
+      answers.push(res.body);
+    }
     const all = await wins(j.id);
     expect(all.length).toBe(answers.filter((a) => a.won).length);
-    expect(all.length).toBeGreaterThan(0); // a 10% chance each, 60 times
+    expect(all.length).toBeGreaterThan(0);
     for (const w of all) {
-      expect(w.proof).toMatchObject({ bet_amount: 2_000, hit_rate: '0.05', roll: expect.stringMatching(/^[0-9a-f]{16}$/) });
+      expect(w.proof).toMatchObject({ bet_amount: 2_000, hit_rate: '0.25', roll: expect.stringMatching(/^[0-9a-f]{16}$/) });
       expect(verify(w).status).toBe(0);
+      // the revealed seed also decides every losing roll of its cycle: each one before the win lost
+      const { rows } = await env.pool.query('SELECT source_wager_id FROM jackpot_contributions WHERE jackpot_id = $1 AND cycle = $2', [j.id, w.cycle]);
+      const outcomes = rows.map((r) => [r.source_wager_id, rollWins(roll(w.proof.seed, r.source_wager_id), parseScaled('0.25', 12), 2_000n)]);
+      expect(outcomes.filter(([, won]) => won)).toEqual([[w.source_wager_id, true]]);
     }
     // a hit rate of 1 per unit wins every bet of a unit or more
     const certain = await jackpot({ type: 'progressive', must_drop_by: undefined, hit_rate: 1, seed_amount: 0, contribution_rate: 1 });
