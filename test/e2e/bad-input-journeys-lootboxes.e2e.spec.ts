@@ -608,7 +608,7 @@ const OPEN_CASES: BadCase[] = [
   ...malformedCases(OPEN),
   { name: 'missing idempotency_key', payload: json(without(OPEN, 'idempotency_key')), fields: ['idempotency_key'] },
   { name: 'missing idempotency_key (by player_id)', payload: lazy(() => ({ player_id: player.id })), fields: ['idempotency_key'] },
-  { name: 'an empty object', payload: json({}), fields: ['idempotency_key'] },
+  { name: 'an empty object', payload: json({}), fields: ['idempotency_key', 'player_id', 'external_ref'] },
   // exactly one of player_id and external_ref (checked once the DTO is valid)
   { name: 'neither player_id nor external_ref', payload: json(without(OPEN, 'external_ref')), fields: ['player_id', 'external_ref'] },
   { name: 'both player_id and external_ref', payload: openById({ external_ref: PLAYER_REF }), fields: ['player_id', 'external_ref'] },

@@ -607,7 +607,7 @@ const WAGER_CASES: BadCase[] = [
   {
     name: 'an empty object names every required field',
     payload: json({}),
-    fields: ['source_wager_id', 'bet_amount', 'win_amount', 'currency', 'game_code', 'game_category'],
+    fields: ['source_wager_id', 'bet_amount', 'win_amount', 'currency', 'game_code', 'game_category', 'player_id', 'external_ref'],
   },
   { name: 'neither player_id nor external_ref', payload: json(without(WAGER, 'external_ref')), fields: ['player_id', 'external_ref'] },
   { name: 'both player_id and external_ref', payload: lazy(() => ({ ...WAGER, player_id: player.id })), fields: ['player_id', 'external_ref'] },

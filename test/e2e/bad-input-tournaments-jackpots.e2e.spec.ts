@@ -624,7 +624,7 @@ const SCORE_CASES: BadCase[] = [
   ...missingCases(SCORE, ['bet_amount', 'currency']),
   { name: 'missing bet_amount and currency', payload: json(without(SCORE, 'bet_amount', 'currency')), fields: ['bet_amount', 'currency'] },
   { name: 'only a key and a player', payload: json({ source_wager_id: 'bad-input-score-2', external_ref: PLAYER_REF }), fields: ['bet_amount', 'currency'] },
-  { name: 'an empty object', payload: json({}), fields: ['source_wager_id'] },
+  { name: 'an empty object', payload: json({}), fields: ['source_wager_id', 'player_id', 'external_ref'] },
   // exactly one of player_id and external_ref
   { name: 'neither player_id nor external_ref', payload: json(without(SCORE, 'external_ref')), fields: ['player_id', 'external_ref'] },
   { name: 'both player_id and external_ref', payload: lazy(() => ({ ...SCORE, player_id: player.id })), fields: ['player_id', 'external_ref'] },
@@ -802,7 +802,7 @@ const FIXTURE_CONTRIBUTION = { ...CONTRIBUTE, source_wager_id: 'bad-input-fixtur
 const CONTRIBUTE_CASES: BadCase[] = [
   ...malformedCases(CONTRIBUTE),
   ...missingCases(CONTRIBUTE, ['source_wager_id', 'bet_amount', 'currency']),
-  { name: 'an empty object names every required field', payload: json({}), fields: ['source_wager_id', 'bet_amount', 'currency'] },
+  { name: 'an empty object names every required field', payload: json({}), fields: ['source_wager_id', 'bet_amount', 'currency', 'player_id', 'external_ref'] },
   { name: 'neither player_id nor external_ref', payload: json(without(CONTRIBUTE, 'external_ref')), fields: ['player_id', 'external_ref'] },
   { name: 'both player_id and external_ref', payload: lazy(() => ({ ...CONTRIBUTE, player_id: player.id })), fields: ['player_id', 'external_ref'] },
   {

@@ -5,7 +5,7 @@ import type { WagerInput } from '@app/wagers';
 import { ContributionResultDto } from './jackpot.dto.js';
 import { NamesAPlayer } from './player-ref.dto.js';
 import { ScoreResultDto } from './tournament.dto.js';
-import { exactlyOneOf, IsAttributes, IsCurrencyCode, IsGameCategory, IsMoney, IsOptionalNonNull, IsRef, IsRfc3339, IsText, parseRfc3339, rule } from './validators.js';
+import { ExactlyOneOf, exactlyOneOf, IsAttributes, IsCurrencyCode, IsGameCategory, IsMoney, IsOptionalNonNull, IsRef, IsRfc3339, IsText, parseRfc3339, rule } from './validators.js';
 
 const TRIGGER = /^[a-z][a-z0-9_.:-]{0,63}$/;
 
@@ -58,6 +58,7 @@ export class WagerDto extends NamesAPlayer {
   }
 }
 
+@ExactlyOneOf('event_id', 'source_wager_id')
 export class PlayerEventDto extends NamesAPlayer {
   @ApiProperty({ example: 'first_deposit', description: 'registration, first_deposit, deposit, login, wager, or any custom name (a-z 0-9 _ . : -)' })
   @rule('isTrigger', 'must be a trigger name (lowercase a-z, 0-9, _ . : -; up to 64)', (v) => typeof v === 'string' && TRIGGER.test(v))

@@ -1,8 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { PlayerRef } from '@app/players';
-import { exactlyOneOf, IsOptionalNonNull, IsRef } from './validators.js';
+import { ExactlyOneOf, exactlyOneOf, IsOptionalNonNull, IsRef } from './validators.js';
 
 /** `player_id` (a plr_ id or an external_ref) or `external_ref`: exactly one. */
+@ExactlyOneOf('player_id', 'external_ref')
 export abstract class NamesAPlayer {
   @ApiPropertyOptional({ description: "the WOWsino id (plr_…) or the operator's external_ref" })
   @IsOptionalNonNull()

@@ -1,5 +1,5 @@
 import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
-import { AppError, isStorableText, MAX_MONEY } from '@app/common';
+import { AppError, type ErrorDetail, isStorableText, MAX_MONEY } from '@app/common';
 
 /** A one-off validation rule with its message (`$property` is the field's name). */
 export function rule(name: string, message: string, test: (v: unknown) => boolean, options?: ValidationOptions): PropertyDecorator {
@@ -135,9 +135,34 @@ export const IsDecimal = (min: number, max: number, places: number, options?: Va
   );
 
 /** Exactly one of these fields present: otherwise a 400 naming them. */
-export function exactlyOneOf(dto: object, fields: string[]): void {
+export function exactlyOneOf(dto: object, fields: readonly string[]): void {
+  const problems = oneOfProblems(dto, fields);
+  if (problems.length > 0) throw AppError.validation(problems);
+}
+
+function oneOfProblems(dto: object, fields: readonly string[]): ErrorDetail[] {
   const given = fields.filter((f) => (dto as Record<string, unknown>)[f] !== undefined);
-  if (given.length === 1) return;
+  if (given.length === 1) return [];
   const issue = given.length === 0 ? `one of ${fields.join(', ')} is required` : `give only one of ${fields.join(', ')}`;
-  throw AppError.validation(fields.map((field) => ({ field, issue })));
+  return fields.map((field) => ({ field, issue }));
+}
+
+const ONE_OF_GROUPS = Symbol('exactlyOneOfGroups');
+
+/**
+ * Declares that a DTO takes exactly one of these fields. toInput() enforces it with exactlyOneOf; the
+ * declaration lets the validation pipe name these fields too when other fields are also refused, so
+ * one 400 names every offending field. Subclasses add to their parent's groups.
+ */
+export function ExactlyOneOf(...fields: string[]): ClassDecorator {
+  return (target) => {
+    const inherited: readonly (readonly string[])[] = Reflect.getMetadata(ONE_OF_GROUPS, target) ?? [];
+    Reflect.defineMetadata(ONE_OF_GROUPS, [...inherited, fields], target);
+  };
+}
+
+/** The declared exactly-one-of groups this instance breaks. */
+export function declaredOneOfProblems(instance: object): ErrorDetail[] {
+  const groups: readonly (readonly string[])[] = Reflect.getMetadata(ONE_OF_GROUPS, instance.constructor) ?? [];
+  return groups.flatMap((fields) => oneOfProblems(instance, fields));
 }

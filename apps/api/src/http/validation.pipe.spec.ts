@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { AppError } from '@app/common';
 import { CreateJourneyDto } from '../dto/journey.dto.js';
 import { CreateLootboxDto } from '../dto/lootbox.dto.js';
+import { WagerDto } from '../dto/intake.dto.js';
 import { RequestValidationPipe } from './validation.pipe.js';
 
 const pipe = new RequestValidationPipe();
@@ -74,5 +75,27 @@ describe('RequestValidationPipe: route parameters', () => {
     const body = pipe.transform({ name: 'x', steps: 'login', reward }, { type: 'body', metatype: CreateJourneyDto });
     await expect(Promise.all([params, body])).rejects.toMatchObject({ status: 400, code: 'validation_failed' });
     await expect(params).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('RequestValidationPipe: rules between fields', () => {
+  const wager = { source_wager_id: 'w-1', bet_amount: 1000, win_amount: 0, currency: 'USD', game_code: 'g', game_category: 'slots' };
+
+  it('names a missing player reference beside a bad field, in one 400', async () => {
+    expect(await refusal(WagerDto, { ...wager, bet_amount: 1.5 })).toEqual([
+      { field: 'bet_amount', issue: expect.any(String) },
+      { field: 'player_id', issue: 'one of player_id, external_ref is required' },
+      { field: 'external_ref', issue: 'one of player_id, external_ref is required' },
+    ]);
+  });
+
+  it('names a field once, by its own rule, when it also breaks a rule between fields', async () => {
+    const details = await refusal(WagerDto, { ...wager, player_id: 7, external_ref: 'p' });
+    expect(details.filter((d) => d.field === 'player_id')).toHaveLength(1);
+    expect(details).toContainEqual({ field: 'external_ref', issue: 'give only one of player_id, external_ref' });
+  });
+
+  it('leaves a valid body to the controller, which applies the same rules', async () => {
+    await expect(pipe.transform({ ...wager, player_id: 'p' }, { type: 'body', metatype: WagerDto })).resolves.toBeInstanceOf(WagerDto);
   });
 });

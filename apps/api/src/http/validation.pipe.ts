@@ -2,6 +2,7 @@ import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/c
 import { validate, type ValidationError } from 'class-validator';
 import { AppError, type ErrorDetail, isStorableText, unstorableTextPath } from '@app/common';
 import { toInstance, unknownFields } from '../dto/known-properties.js';
+import { declaredOneOfProblems } from '../dto/validators.js';
 import { RejectedBody } from './body-parsers.js';
 
 /**
@@ -35,7 +36,10 @@ export class RequestValidationPipe implements PipeTransform {
     // validator already refused (a NUL in a tag) is reported by that validator alone.
     const within = (path: string, field: string) => path === field || path.startsWith(`${field}.`) || path.startsWith(`${field}[`);
     const mine = own.filter((d) => !theirs.some((t) => t.field === d.field || (d.field === unstorable && within(d.field, t.field))));
-    throw AppError.validation([...mine, ...theirs]);
+    const named = [...mine, ...theirs];
+    // exactly-one-of groups are checked by toInput() once the fields are valid; named here too
+    const oneOf = declaredOneOfProblems(instance).filter((c) => !named.some((d) => d.field === c.field));
+    throw AppError.validation([...named, ...oneOf]);
   }
 }
 
