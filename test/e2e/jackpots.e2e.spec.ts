@@ -208,6 +208,28 @@ describe('jackpots', () => {
     expect(won.body).toMatchObject({ contribution: 1_000, won: true, win: { amount: 1_000 }, pool_amount: 0 });
   });
 
+  it('a wager replays a contribution that holds its key, and refuses other facts', async () => {
+    const tenant = await createTenant(api.platform);
+    const named = await jackpot({ must_drop_by: 1_000_000_000 }, tenant);
+    const auto = await jackpot({ must_drop_by: 1_000_000_000, auto_enroll: true }, tenant);
+    const p = await createPlayer(tenant.server);
+    const swid = uniqueRef('w');
+    const first = await Promise.all([named, auto].map((j) => contribute(j.id, { source_wager_id: swid, player_id: p.id, bet_amount: 2_000 }, tenant)));
+    expect(first.map((r) => r.status)).toEqual([201, 201]);
+    const body = { source_wager_id: swid, player_id: p.id, bet_amount: 2_000, win_amount: 0, currency: 'EUR', game_code: 'g', game_category: 'slots', jackpot_ids: [named.id] };
+    const res = await tenant.server.post('/v1/wagers', body);
+    expect(res.status).toBe(201);
+    expect(res.body.jackpots).toEqual([first[0].body, first[1].body]);
+    for (const j of [named, auto]) expect((await tenant.server.get(`/v1/jackpots/${j.id}`)).body.pool_exact).toBe('100030');
+
+    const held = uniqueRef('w');
+    expect((await contribute(auto.id, { source_wager_id: held, player_id: p.id, bet_amount: 2_000 }, tenant)).status).toBe(201);
+    const refused = await tenant.server.post('/v1/wagers', { ...body, source_wager_id: held, bet_amount: 5_000, jackpot_ids: [] });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('idempotency_key_reused');
+    expect((await tenant.server.get(`/v1/jackpots/${auto.id}`)).body.pool_exact).toBe('100060');
+  });
+
   it('takes wagers from POST /v1/wagers: the jackpots named and the auto_enroll ones of the currency', async () => {
     const tenant = await createTenant(api.platform);
     const named = await jackpot({ must_drop_by: 1_000_000_000 }, tenant);

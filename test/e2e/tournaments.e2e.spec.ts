@@ -269,6 +269,38 @@ describe('routing wagers from POST /v1/wagers', () => {
   });
 });
 
+describe('a key shared by a direct score and a later wager', () => {
+  it('the wager replays the score it finds, named or auto_enroll, and refuses other facts; a lone wager is unaffected', async () => {
+    const tenant = await createTenant(api.platform);
+    const named = await tournament({}, tenant);
+    const auto = await tournament({ auto_enroll: true }, tenant);
+    const p = await createPlayer(tenant.server);
+    const body = wager(p.id, { bet_amount: 3_000, tournament_ids: [named.id] });
+    const facts = { source_wager_id: body.source_wager_id, player_id: p.id, bet_amount: 3_000, win_amount: 0, currency: 'EUR', game_code: 'book-of-dead', game_category: 'slots' };
+    const first = await Promise.all([named, auto].map((t) => tenant.server.post(`/v1/tournaments/${t.id}/score`, facts)));
+    expect(first.map((r) => r.status)).toEqual([201, 201]);
+
+    const res = await tenant.server.post('/v1/wagers', body);
+    expect(res.status).toBe(201);
+    expect(res.body.tournaments).toEqual([first[0].body, first[1].body]);
+    for (const t of [named, auto]) expect((await tenant.server.get(`/v1/tournaments/${t.id}/leaderboard`)).body.entries).toEqual([expect.objectContaining({ player_id: p.id, score: 3_000 })]);
+    const again = await tenant.server.post('/v1/wagers', body);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(res.body);
+
+    // other facts under a key a direct score holds: the wager is a reused key, and stores nothing
+    const held = uniqueRef('w');
+    expect((await tenant.server.post(`/v1/tournaments/${auto.id}/score`, { ...facts, source_wager_id: held })).status).toBe(201);
+    const clash = wager(p.id, { source_wager_id: held, bet_amount: 4_000 });
+    const refused = await tenant.server.post('/v1/wagers', clash);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('idempotency_key_reused');
+    const { rows } = await env.pool.query('SELECT count(*)::int n FROM wagers WHERE source_wager_id = $1', [clash.source_wager_id]);
+    expect(rows[0].n).toBe(0);
+    expect((await tenant.server.get(`/v1/players/${p.id}`)).body.stats.total_wagered).toBe(3_000);
+  });
+});
+
 describe('the leaderboard cache', () => {
   it('is rebuilt from PostgreSQL when its keys are deleted, or when it misses an update', async () => {
     const t = await tournament();

@@ -7,7 +7,7 @@ import { JourneyEngine } from '@app/journeys';
 import { type PlayerRef, PlayersService } from '@app/players';
 import { acceptsScoreAt, type ScoreEntry, type ScoreResult, type Tournament, TournamentScoring } from '@app/tournaments';
 import { contributionHash, type IngestItem, keyOf, scoreHash, type WagerInput, type WagerResponse, wagerHash } from './ingest.types.js';
-import { type IngestPlayer, IngestRepository, type Lookup, type OutboxRow, type WagerRow } from './ingest.repository.js';
+import { type IngestPlayer, IngestRepository, type Lookup, type OutboxRow, type StoredAnswer, type WagerRow } from './ingest.repository.js';
 
 export type Outcome = { ok: true; value: Replayable<unknown> } | { ok: false; error: unknown };
 
@@ -55,18 +55,29 @@ export class IngestBatch {
   async run(tenantId: TenantId, items: readonly IngestItem[]): Promise<Outcome[]> {
     const outcomes: Array<Outcome | undefined> = items.map(() => undefined);
     let pending = items.map((_, i) => i);
+    // after a write found a key taken, later rounds also look for the keys a wager shares with
+    // direct scores and contributions (they are not among the keys looked up before the transaction)
+    let recheck = false;
     for (let round = 1; pending.length > 0; round++) {
       try {
-        pending = await this.round(tenantId, items, pending, outcomes);
+        pending = await this.round(tenantId, items, pending, outcomes, recheck);
       } catch (err) {
-        if (!(err instanceof DuplicateInFlight) || round >= MAX_ROUNDS) throw err;
+        if (!(err instanceof DuplicateInFlight)) throw err;
+        if (round >= MAX_ROUNDS) throw AppError.conflict('a request with the same source_wager_id is still being processed; retry');
+        recheck = true;
       }
     }
     return outcomes as Outcome[];
   }
 
   /** One pass over `pending`; returns the items to run again (duplicates of an item that failed). */
-  private async round(tenantId: TenantId, items: readonly IngestItem[], pending: readonly number[], outcomes: Array<Outcome | undefined>): Promise<number[]> {
+  private async round(
+    tenantId: TenantId,
+    items: readonly IngestItem[],
+    pending: readonly number[],
+    outcomes: Array<Outcome | undefined>,
+    recheck: boolean,
+  ): Promise<number[]> {
     // duplicates inside the batch follow the first of their key
     const leaders = new Map<string, number>();
     const followers: Array<[number, number]> = [];
@@ -86,7 +97,7 @@ export class IngestBatch {
     const known = knownPlayers(lookup, first.map((i) => items[i]));
     const hashes = new Map<number, string>();
     const fresh = this.replays(first, items, lookup, known, hashes, outcomes);
-    if (fresh.length > 0) await this.apply(tenantId, fresh, items, known, hashes, lookup.wagerJourneys, outcomes);
+    if (fresh.length > 0) await this.apply(tenantId, fresh, items, known, hashes, lookup.wagerJourneys, outcomes, recheck);
 
     const again: number[] = [];
     for (const [i, leader] of followers) {
@@ -144,6 +155,7 @@ export class IngestBatch {
     hashes: Map<number, string>,
     wagerJourneys: boolean,
     outcomes: Array<Outcome | undefined>,
+    recheck: boolean,
   ): Promise<void> {
     const unknownPlayers = indexes.some((i) => !known.has(refKey(items[i].input.player)));
     // Creating players and moving journeys go through their own (Prisma) services: then the batch runs
@@ -211,11 +223,33 @@ export class IngestBatch {
         players.set(i, player);
       }
       live = live.filter((i) => players.has(i));
-      const fresh: Fresh[] = live.map((index) => ({ index, item: items[index], player: players.get(index)!, settledAt: settledAt(index) }));
       const hashOfItem = (i: number) => (hashes.get(i) ?? createdHashes.get(i))!;
+
+      // 5. where each item scores and contributes. A wager's key may already be held there by a
+      //    direct score or contribution (found only in a recheck round): the same facts are that
+      //    key's replay, other facts refuse the wager, as any reused key with another payload.
+      const held = recheck
+        ? await this.repo.keysHeldForWagers(tenantId, {
+            tournamentIds: [...tournaments.keys()],
+            jackpotIds: [...jackpots.keys()],
+            sourceWagerIds: live.flatMap((i) => (items[i].kind === 'wager' ? [items[i].input.sourceWagerId] : [])),
+          })
+        : null;
+      const routes = new Map<number, Route>();
+      const fresh: Fresh[] = [];
+      for (const index of live) {
+        const f: Fresh = { index, item: items[index], player: players.get(index)!, settledAt: settledAt(index) };
+        const route = routeOf(f, tournaments, jackpots, hashOfItem(index), now, f.item.kind === 'wager' ? held : null);
+        if (route === 'reused') {
+          errors.set(index, AppError.idempotencyKeyReused('source_wager_id'));
+          continue;
+        }
+        routes.set(index, route);
+        fresh.push(f);
+      }
       const wagersIn = fresh.filter((f): f is Fresh & { item: { kind: 'wager'; input: WagerInput } } => f.item.kind === 'wager');
 
-      // 5. wagering and journeys
+      // 6. wagering and journeys
       const wagering = applyWagers(
         state.grants,
         wagersIn.map((f) => ({
@@ -234,21 +268,24 @@ export class IngestBatch {
         );
       }
 
-      // 6. tournaments
-      const scoreEntries: Array<{ index: number; entry: ScoreEntry }> = [];
-      for (const f of fresh) for (const entry of scoreEntriesOf(f, tournaments, hashOfItem(f.index), now)) scoreEntries.push({ index: f.index, entry });
-      // 7. jackpots: the pools are locked here, late — while the scoring asks Redis for ranks (one wait, not two)
-      const contributionEntries: Array<{ index: number; entry: ContributionEntry | ContributionResult }> = [];
-      for (const f of fresh) for (const entry of contributionEntriesOf(f, jackpots, hashOfItem(f.index))) contributionEntries.push({ index: f.index, entry });
+      // 7. tournaments (an entry whose key a direct score holds answers that score's answer)
+      const scoreEntries = fresh.flatMap((f) => routes.get(f.index)!.scores.map((entry) => ({ index: f.index, entry })));
+      const toScore = scoreEntries.filter((s): s is { index: number; entry: ScoreEntry } => !('tournament_id' in s.entry));
+      // 8. jackpots: the pools are locked here, late — while the scoring asks Redis for ranks (one wait, not two)
+      const contributionEntries = fresh.flatMap((f) => routes.get(f.index)!.contributions.map((entry) => ({ index: f.index, entry })));
       const toPools = contributionEntries.filter((c): c is { index: number; entry: ContributionEntry } => !('jackpot_id' in c.entry));
       const [scored, pools] = await Promise.all([
-        this.scoring.score(tenantId, scoreEntries.map((s) => s.entry), state.scores, state.seqs, now),
+        this.scoring.score(tenantId, toScore.map((s) => s.entry), state.scores, state.seqs, now),
         this.repo.lockPools(tenantId, [...new Set(toPools.map((c) => c.entry.jackpotId))].sort()),
       ]);
       const contributed = this.jackpots.contribute(pools, toPools.map((c) => c.entry), now);
 
-      // 8. answers
-      const scoreOf = groupResults(scoreEntries.map((s) => s.index), scored.results);
+      // 9. answers
+      const scoreResult = new Map(toScore.map((s, n) => [s, scored.results[n]] as const));
+      const scoreOf = groupResults(
+        scoreEntries.map((s) => s.index),
+        scoreEntries.map((s) => ('tournament_id' in s.entry ? s.entry : scoreResult.get(s as { index: number; entry: ScoreEntry })!)),
+      );
       const poolResult = new Map(toPools.map((c, n) => [c, contributed.results[n]] as const));
       const contributionOf = groupResults(
         contributionEntries.map((c) => c.index),
@@ -283,7 +320,7 @@ export class IngestBatch {
         if (f.item.kind === 'contribute') answers.set(f.index, contributionOf.get(f.index)![0]);
       }
 
-      // 9. one statement writes it all
+      // 10. one statement writes it all
       const events: OutboxRow[] = wagering.completed.map((g) => ({ id: newId('evt', now.getTime()), type: 'bonus.completed', data: { ...toGrantView(g) } }));
       const versioned = [...scored.changes.keys()].sort();
       const written = await this.repo.write(tenantId, {
@@ -434,6 +471,45 @@ function contributionEntriesOf(f: Fresh, jackpots: Map<string, Jackpot>, hash: s
       ? contributionResult(j.id, 0n, j.poolNanos, null, 'currency_mismatch')
       : { jackpotId: j.id, sourceWagerId: w.sourceWagerId, player, betAmount: w.betAmount, requestHash: keyHash },
   );
+}
+
+interface Route {
+  /** entries to score, or the stored answer of a key a direct score already holds */
+  scores: Array<ScoreEntry | ScoreResult>;
+  /** entries to contribute, or an answer already (another currency; a key a direct contribution holds) */
+  contributions: Array<ContributionEntry | ContributionResult>;
+}
+
+/**
+ * An item's score and contribution entries. `held`: the keys direct scores and contributions hold
+ * for a wager's id; an entry whose key is held with the same facts answers the stored answer and does
+ * nothing, one held with other facts makes the whole wager a reused key.
+ */
+function routeOf(
+  f: Fresh,
+  tournaments: Map<string, Tournament>,
+  jackpots: Map<string, Jackpot>,
+  hash: string,
+  now: Date,
+  held: { scores: Map<string, StoredAnswer>; contributions: Map<string, StoredAnswer> } | null,
+): Route | 'reused' {
+  const scores: Route['scores'] = [];
+  for (const e of scoreEntriesOf(f, tournaments, hash, now)) {
+    const stored = e.skip ? undefined : held?.scores.get(`${e.tournament.id}|${e.sourceWagerId}`);
+    if (stored && stored.requestHash !== e.requestHash) return 'reused';
+    scores.push(stored ? (stored.response as ScoreResult) : e);
+  }
+  const contributions: Route['contributions'] = [];
+  for (const c of contributionEntriesOf(f, jackpots, hash)) {
+    if ('jackpot_id' in c) {
+      contributions.push(c);
+      continue;
+    }
+    const stored = held?.contributions.get(`${c.jackpotId}|${c.sourceWagerId}`);
+    if (stored && stored.requestHash !== c.requestHash) return 'reused';
+    contributions.push(stored ? (stored.response as ContributionResult) : c);
+  }
+  return { scores, contributions };
 }
 
 /** Per player: total_wagered in the player's currency (or the first wager's, for a player without one), last_wager_at. */

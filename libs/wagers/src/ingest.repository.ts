@@ -93,6 +93,11 @@ function prepared(text: string, values: unknown[]): { name: string; text: string
 }
 
 
+/** `[{ k, h, r }]` rows as answers by key. */
+function storedAnswers(list: unknown): Map<string, StoredAnswer> {
+  return new Map((list as Json[]).map((a) => [a.k as string, { requestHash: a.h as string, response: a.r }]));
+}
+
 @Injectable()
 export class IngestRepository {
   constructor(private readonly db: DbService) {}
@@ -127,7 +132,6 @@ export class IngestRepository {
       ]),
     );
     const r = rows[0];
-    const answers = (list: unknown) => new Map((list as Json[]).map((a) => [a.k as string, { requestHash: a.h as string, response: a.r }]));
     return {
       players: (r.players as Json[]).map((p) => ({
         id: p.id as string,
@@ -136,9 +140,9 @@ export class IngestRepository {
         excludedUntil: p.excluded_until ? new Date(p.excluded_until as string) : null,
         currency: (p.currency as string | null) ?? null,
       })),
-      wagers: answers(r.wagers),
-      scores: answers(r.scores),
-      contributions: answers(r.contributions),
+      wagers: storedAnswers(r.wagers),
+      scores: storedAnswers(r.scores),
+      contributions: storedAnswers(r.contributions),
       wagerJourneys: r.wager_journeys as boolean,
     };
   }
@@ -214,6 +218,26 @@ export class IngestRepository {
       jackpots: (r.jackpots as JackpotRow[]).map(toJackpot),
       seqs: (r.seqs as string[]).map(BigInt).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)),
     };
+  }
+
+  /**
+   * The (tournament, source_wager_id) and (jackpot, source_wager_id) keys that direct scores and
+   * contributions already hold for these wagers' ids: a wager shares its key with them (API.md §2).
+   * Asked only after a write found such a key taken, so the common path does not pay for it.
+   */
+  async keysHeldForWagers(
+    tenantId: TenantId,
+    q: { tournamentIds: readonly string[]; jackpotIds: readonly string[]; sourceWagerIds: readonly string[] },
+  ): Promise<{ scores: Map<string, StoredAnswer>; contributions: Map<string, StoredAnswer> }> {
+    const { rows } = await this.db.rawClient.query<Json>(
+      prepared(`SELECT
+         (SELECT coalesce(json_agg(json_build_object('k', tournament_id || '|' || source_wager_id, 'h', request_hash, 'r', response)), '[]')
+            FROM tournament_score_events WHERE tenant_id = $1 AND tournament_id = ANY($2::text[]) AND source_wager_id = ANY($4::text[])) AS scores,
+         (SELECT coalesce(json_agg(json_build_object('k', jackpot_id || '|' || source_wager_id, 'h', request_hash, 'r', response)), '[]')
+            FROM jackpot_contributions WHERE tenant_id = $1 AND jackpot_id = ANY($3::text[]) AND source_wager_id = ANY($4::text[])) AS contributions`,
+      [tenantId, q.tournamentIds, q.jackpotIds, q.sourceWagerIds]),
+    );
+    return { scores: storedAnswers(rows[0].scores), contributions: storedAnswers(rows[0].contributions) };
   }
 
   /** The pools, locked in id order (a single-table lock, so each comes back as the last holder left it). */
