@@ -388,6 +388,34 @@ describe('the end of a tournament', () => {
     expect((await tenant.admin.post(`/v1/tournaments/${t.id}/cancel`, {})).status).toBe(409);
   });
 
+  it('a prize that cannot be granted is recorded with its reason; the other prizes are paid and the tournament finishes', async () => {
+    const tenant = await createTenant(api.platform);
+    const [a, b] = await Promise.all([0, 1].map(() => createPlayer(tenant.server)));
+    // a's WINZ balance is at its ceiling (2^53 - 1 millis): a WINZ prize cannot be credited to it
+    const credit = await tenant.server.post(`/v1/players/${a.id}/wallet/credits`, { amount: Number.MAX_SAFE_INTEGER, idempotency_key: uniqueRef('c'), reason: 'ceiling' });
+    expect(credit.status).toBe(201);
+    const t = await tournament(
+      { ends_at: iso(Date.now() + 800), finalize_grace_seconds: 0, prizes: [{ rank_from: 1, rank_to: 2, reward: { type: 'winz', amount: 2_000 } }] },
+      tenant,
+    );
+    for (const [p, bet] of [[a, 900], [b, 500]] as const) expect((await score(t.id, { player_id: p.id, bet_amount: bet }, tenant)).status).toBe(201);
+    const finished = await eventually(async () => {
+      const res = (await tenant.server.get(`/v1/tournaments/${t.id}`)).body;
+      return res.status === 'finished' ? res : undefined;
+    }, 15_000, 'the tournament to finish');
+    expect(finished.results).toEqual([
+      expect.objectContaining({ rank: 1, player_id: a.id, granted: false, grant_id: null, result: null, error: 'balance_limit' }),
+      expect.objectContaining({ rank: 2, player_id: b.id, granted: true, grant_id: expect.any(String) }),
+    ]);
+    const balance = async (p: string) => (await tenant.server.get(`/v1/players/${p}/wallet`)).body.balance;
+    expect([await balance(a.id), await balance(b.id)]).toEqual([Number.MAX_SAFE_INTEGER, 2_000]);
+    const { rows } = await env.pool.query("SELECT data FROM outbox_events WHERE type = 'tournament.finished' AND data->>'tournament_id' = $1", [t.id]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].data.results[0]).toMatchObject({ granted: false, error: 'balance_limit' });
+    const grants = await env.pool.query('SELECT grant_key FROM reward_grants WHERE grant_key LIKE $1', [`tournament:${t.id}:%`]);
+    expect(grants.rows.map((r) => r.grant_key)).toEqual([`tournament:${t.id}:rank:2`]);
+  });
+
   it('a cancelled tournament takes no scores and pays no prizes', async () => {
     const t = await tournament({ ends_at: iso(Date.now() + 500), finalize_grace_seconds: 0, prizes: [{ rank_from: 1, rank_to: 1, reward: { type: 'winz', amount: 5 } }] });
     const p = await createPlayer(acme.server);

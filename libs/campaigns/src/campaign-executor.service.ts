@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError, type TenantId, trustedTenantId } from '@app/common';
-import { DbService, hasErrorCode, someWrappedError } from '@app/db';
+import { DbService, isTransient } from '@app/db';
 import { OutboxService } from '@app/outbox';
 import { isExcluded, type Player, PlayersService } from '@app/players';
 import { type RewardMemo, RewardsService } from '@app/rewards';
@@ -196,17 +196,4 @@ function completedEvent(e: Execution, status: 'completed' | 'failed', at: Date):
     started_at: e.startedAt?.toISOString() ?? null,
     completed_at: at.toISOString(),
   };
-}
-
-const TRANSIENT_PRISMA = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034']);
-const TRANSIENT_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
-
-/**
- * Whether an error says the database or the network is unavailable or busy (worth retrying the job)
- * rather than something about this grant: connection failures, timeouts waiting for a connection or a
- * transaction, serialization failures and deadlocks (SQLSTATE classes 08, 40, 53, 57).
- */
-export function isTransient(err: unknown): boolean {
-  if (hasErrorCode(err, (code) => TRANSIENT_PRISMA.has(code) || TRANSIENT_NET.has(code) || /^(08|40|53|57)[0-9A-Z]{3}$/.test(code))) return true;
-  return someWrappedError(err, (e) => typeof e.message === 'string' && /Connection terminated|connection timeout|Timed out fetching a new connection/i.test(e.message));
 }

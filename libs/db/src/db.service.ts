@@ -32,6 +32,8 @@ export class DbService implements OnApplicationShutdown {
   private readonly scope = new AsyncLocalStorage<TxClient>();
   /** the connection of the current transaction, Prisma's or raw */
   private readonly connection = new AsyncLocalStorage<{ client?: RawClient }>();
+  /** names savepoints apart when they nest */
+  private savepoints = 0;
 
   constructor(@InjectConfig() config: AppConfig) {
     this.pool = new pg.Pool({
@@ -94,6 +96,24 @@ export class DbService implements OnApplicationShutdown {
         }),
       ),
     );
+  }
+
+  /**
+   * `fn` inside the current transaction, behind a savepoint: when it throws, what it wrote is rolled
+   * back and the transaction goes on (PostgreSQL refuses every statement after an error otherwise).
+   */
+  async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    const tx = this.txClient;
+    const name = `sp_${++this.savepoints}`;
+    await tx.$executeRawUnsafe(`SAVEPOINT ${name}`);
+    try {
+      const result = await fn();
+      await tx.$executeRawUnsafe(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    } catch (err) {
+      await tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT ${name}`);
+      throw err;
+    }
   }
 
   /**
@@ -172,6 +192,19 @@ export function someWrappedError(err: unknown, test: (e: Record<string, unknown>
 /** Whether the error or one it wraps carries a code (Prisma's, a SQLSTATE, a Node network code) that `test` accepts. */
 export function hasErrorCode(err: unknown, test: (code: string) => boolean): boolean {
   return someWrappedError(err, (e) => ['code', 'originalCode', 'sqlState'].some((key) => typeof e[key] === 'string' && test(e[key] as string)));
+}
+
+const TRANSIENT_PRISMA = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034']);
+const TRANSIENT_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+/**
+ * Whether an error says the database or the network is unavailable or busy (worth retrying the job)
+ * rather than something about this piece of work: connection failures, timeouts waiting for a connection or a
+ * transaction, serialization failures and deadlocks (SQLSTATE classes 08, 40, 53, 57).
+ */
+export function isTransient(err: unknown): boolean {
+  if (hasErrorCode(err, (code) => TRANSIENT_PRISMA.has(code) || TRANSIENT_NET.has(code) || /^(08|40|53|57)[0-9A-Z]{3}$/.test(code))) return true;
+  return someWrappedError(err, (e) => typeof e.message === 'string' && /Connection terminated|connection timeout|Timed out fetching a new connection/i.test(e.message));
 }
 
 /** A serialization failure or deadlock, anywhere in the error. */

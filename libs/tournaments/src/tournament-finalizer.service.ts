@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { TenantId } from '@app/common';
-import { DbService } from '@app/db';
+import { AppError, type TenantId } from '@app/common';
+import { DbService, isTransient } from '@app/db';
 import { OutboxService } from '@app/outbox';
 import { isExcluded, PlayersService } from '@app/players';
 import { RewardsService } from '@app/rewards';
@@ -60,8 +60,18 @@ export class TournamentFinalizer {
             results.push({ ...base, granted: false, grant_id: null, result: null });
             continue;
           }
-          const { grant } = await this.rewards.grant(tenantId, player, reward, `tournament:${id}:rank:${rank}`, now);
-          results.push({ ...base, granted: true, grant_id: grant.grant_id, result: grant.result });
+          // A prize that cannot be granted (its bonus template archived, a balance at its ceiling) is
+          // recorded as not granted with the reason; the others are paid and the tournament finishes.
+          // Only the database being unavailable fails the whole run, to be retried.
+          try {
+            const { grant } = await this.db.savepoint(() => this.rewards.grant(tenantId, player, reward, `tournament:${id}:rank:${rank}`, now));
+            results.push({ ...base, granted: true, grant_id: grant.grant_id, result: grant.result });
+          } catch (err) {
+            if (isTransient(err)) throw err;
+            const error = err instanceof AppError ? err.code : 'internal_error';
+            this.logger.error('a tournament prize could not be granted', { tournamentId: id, rank, error: err instanceof Error ? err.message : String(err) });
+            results.push({ ...base, granted: false, grant_id: null, result: null, error });
+          }
         }
         await this.repo.finish(tenantId, id, results, total, now);
         await this.outbox.emit(

@@ -37,10 +37,12 @@ export interface TournamentResult {
   external_ref: string;
   score: number;
   reward: Reward;
-  /** false when the player was excluded at the end: the prize is withheld, no one else moves up */
+  /** false when the player was excluded at the end, or the grant was refused: the prize is withheld, no one else moves up */
   granted: boolean;
   grant_id: string | null;
   result: RewardResult | null;
+  /** why a prize for a player who was not excluded was not granted: the refusal's code, or internal_error */
+  error?: string;
 }
 
 /** The status of API.md §6, from the stored state and the clock. */

@@ -188,9 +188,14 @@ class TournamentResultDto {
   @ApiProperty() external_ref!: string;
   @ApiProperty() score!: number;
   @ApiProperty({ type: RewardDto }) reward!: RewardDto;
-  @ApiProperty({ description: 'false: the player was excluded at the end; the prize is withheld and no one moves up' }) granted!: boolean;
+  @ApiProperty({ description: 'false: the player was excluded at the end, or the grant was refused (see error); the prize is withheld and no one moves up' })
+  granted!: boolean;
+
   @ApiProperty({ nullable: true, type: String }) grant_id!: string | null;
   @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) result!: unknown;
+
+  @ApiPropertyOptional({ description: 'why a prize was not granted to a player who was not excluded: the refusal\'s code (e.g. not_found for an archived bonus template), or internal_error; the other prizes are paid and the tournament finishes' })
+  error?: string;
 }
 
 export class TournamentDto {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AppError } from '@app/common';
-import { isTransient } from './campaign-executor.service.js';
+import { isTransient } from './db.service.js';
 
 describe('isTransient: which failures retry the job and which fail only the member', () => {
   it.each([
