@@ -1211,6 +1211,20 @@ describe('inputs that went wrong before', () => {
     expect((await acme.server.get(`/v1/players/${p.id}`)).body.stats).toMatchObject({ total_wagered: big, total_deposited: 2 ** 52 });
   });
 
+  it('saturates total_wagered and total_deposited at 2^53 - 1 instead of overflowing', async () => {
+    const p = await createPlayer(acme.server, { currency: 'USD' });
+    const max = Number.MAX_SAFE_INTEGER;
+    const wager = () => ({ source_wager_id: uniqueRef('sat'), player_id: p.id, bet_amount: max, win_amount: 0, currency: 'USD', game_code: 'g', game_category: 'slots' });
+    // 1,025 bets of 2^53 - 1 pass bigint's range (2^63 - 1): the total stops at 2^53 - 1 instead
+    const answers = await Promise.all(Array.from({ length: 1_025 }, () => acme.server.post('/v1/wagers', wager())));
+    expect(answers.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.text}`)).toEqual([]);
+    expect((await acme.server.post('/v1/wagers', wager())).status).toBe(201);
+    for (let i = 0; i < 3; i++) {
+      expect((await acme.server.post('/v1/journeys/event', { player_id: p.id, trigger: 'deposit', event_id: uniqueRef('sat'), amount: max })).status).toBe(201);
+    }
+    expect((await acme.server.get(`/v1/players/${p.id}`)).body.stats).toMatchObject({ total_wagered: max, total_deposited: max, deposit_count: 3 });
+  });
+
   it('refuses a credit that would take a balance past 2^53 - 1 millis (422 balance_limit), changing nothing', async () => {
     const p = await createPlayer(acme.server);
     const max = Number.MAX_SAFE_INTEGER;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DbService, Prisma } from '@app/db';
-import { hasPrefix, type TenantId } from '@app/common';
+import { hasPrefix, MAX_MONEY, type TenantId } from '@app/common';
 import type { Player, PlayerView } from './player.js';
 
 type PlayerRow = Prisma.PlayerGetPayload<object>;
@@ -178,29 +178,17 @@ export class PlayersRepository {
     return new Map(rows.map((r) => [r.id, { selfExcluded: r.self_excluded, excludedUntil: r.excluded_until, currency: r.currency }]));
   }
 
-  /** A batch's wager stats, one row per player, in one statement (PlayersService.recordWagers says what they mean). */
-  async recordWagers(tenantId: TenantId, rows: ReadonlyArray<{ id: string; currency: string; wagered: bigint; lastWagerAt: Date }>): Promise<void> {
-    if (rows.length === 0) return;
-    await this.db.txClient.$executeRaw`
-      UPDATE players p
-         SET currency = COALESCE(p.currency, v.currency), total_wagered = p.total_wagered + v.wagered,
-             last_wager_at = GREATEST(p.last_wager_at, v.last_wager_at), updated_at = now()
-        FROM unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.currency)}::text[], ${rows.map((r) => r.wagered)}::bigint[],
-                    ${rows.map((r) => r.lastWagerAt)}::timestamptz[]) AS v(id, currency, wagered, last_wager_at)
-       WHERE p.id = v.id AND p.tenant_id = ${tenantId}`;
-  }
-
   /** A deposit's stats, at its own time. Returns whether it is the player's first deposit ever. */
   async recordDeposit(tenantId: TenantId, id: string, amount: bigint | null, currency: string | null, occurredAt: Date): Promise<boolean> {
-    // total_deposited is in the player's currency: a deposit in another one (or of unknown size) adds 0;
+    // total_deposited (saturating at 2^53 − 1) is in the player's currency: a deposit in another one (or of unknown size) adds 0;
     // one of unknown currency by a player with none counts as that currency.
     const rows = await this.db.txClient.$queryRaw<{ first: boolean }[]>`
       UPDATE players
          SET currency = COALESCE(currency, ${currency}::text),
              deposit_count = deposit_count + 1,
-             total_deposited = total_deposited + CASE
+             total_deposited = LEAST(total_deposited + CASE
                WHEN ${currency}::text IS NULL OR COALESCE(currency, ${currency}::text) = ${currency}::text THEN COALESCE(${amount}::bigint, 0::bigint)
-               ELSE 0::bigint END,
+               ELSE 0::bigint END, ${BigInt(MAX_MONEY)}::bigint),
              first_deposit_at = LEAST(first_deposit_at, ${occurredAt}),
              last_deposit_at = GREATEST(last_deposit_at, ${occurredAt}),
              updated_at = now()

@@ -115,15 +115,6 @@ export class PlayersService {
     return this.players.lockMany(tenantId, ids);
   }
 
-  /**
-   * A batch's wager stats, per player: last_wager_at at the wagers' own time (a replayed history lands
-   * when it happened); total_wagered counts wagers in the player's currency, which the first wager or
-   * deposit sets when the player has none.
-   */
-  recordWagers(tenantId: TenantId, rows: ReadonlyArray<{ id: string; currency: string; wagered: bigint; lastWagerAt: Date }>): Promise<void> {
-    return this.players.recordWagers(tenantId, rows);
-  }
-
   /** amount null: a deposit of unknown size (counted, adds nothing); currency null: the player's, when it has none yet */
   recordDeposit(tenantId: TenantId, player: Player, amount: bigint | null, currency: string | null, occurredAt: Date): Promise<boolean> {
     return this.players.recordDeposit(tenantId, player.id, amount, currency, occurredAt);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, hasPrefix, newId, Replayable, type TenantId } from '@app/common';
+import { AppError, hasPrefix, MAX_MONEY, newId, Replayable, type TenantId } from '@app/common';
 import { DbService } from '@app/db';
 import { applyWagers, toGrantView } from '@app/bonuses';
 import { contributionResult, type ContributionEntry, type ContributionResult, type Jackpot, JackpotEngine } from '@app/jackpots';
@@ -512,12 +512,15 @@ function routeOf(
   return { scores, contributions };
 }
 
+const min = (a: bigint, b: bigint) => (a < b ? a : b);
+
 /** Per player: total_wagered in the player's currency (or the first wager's, for a player without one), last_wager_at. */
 function statsOf(wagers: ReadonlyArray<Fresh & { item: { kind: 'wager'; input: WagerInput } }>) {
   const rows = new Map<string, { id: string; currency: string; wagered: bigint; lastWagerAt: Date }>();
   for (const { player, item, settledAt } of wagers) {
     const row = rows.get(player.id) ?? { id: player.id, currency: player.currency ?? item.input.currency, wagered: 0n, lastWagerAt: settledAt };
-    if (item.input.currency === row.currency) row.wagered += item.input.betAmount;
+    // a running total saturates at 2^53 − 1 (as the view shows it) rather than overflow bigint
+    if (item.input.currency === row.currency) row.wagered = min(row.wagered + item.input.betAmount, BigInt(MAX_MONEY));
     if (settledAt > row.lastWagerAt) row.lastWagerAt = settledAt;
     rows.set(player.id, row);
   }

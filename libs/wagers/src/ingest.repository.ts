@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { TenantId } from '@app/common';
+import { MAX_MONEY, type TenantId } from '@app/common';
 import { DbService } from '@app/db';
 import { Params } from './sql-params.js';
 import { LIVE_GRANT_JSON, liveGrantFromJson, type LiveGrant, toDecimal4 } from '@app/bonuses';
@@ -265,7 +265,7 @@ export class IngestRepository {
 
     if (w.stats.length > 0) {
       ctes.push(`stats AS (
-        UPDATE players pl SET currency = COALESCE(pl.currency, v.c), total_wagered = pl.total_wagered + v.w,
+        UPDATE players pl SET currency = COALESCE(pl.currency, v.c), total_wagered = LEAST(pl.total_wagered + v.w, ${MAX_MONEY}),
                last_wager_at = GREATEST(pl.last_wager_at, v.l), updated_at = now()
           FROM unnest(${col(w.stats, (s) => s.id, 'text')}, ${col(w.stats, (s) => s.currency, 'text')}, ${col(w.stats, (s) => s.wagered, 'bigint')},
                       ${col(w.stats, (s) => s.lastWagerAt, 'timestamptz')}) AS v(id, c, w, l)
