@@ -16,6 +16,10 @@ key (PLATFORM_API_KEY) and answers 404 when it is unset.
 \`idempotency_key_reused\`; concurrent duplicates have exactly one effect, each answering the first
 answer or 409 \`conflict\`.
 
+**Bodies.** Unknown fields are refused, nothing is coerced (a numeric string is not a number), and an
+optional field is either left out or given a value: \`null\` is not "absent" and is refused like any
+ill-typed value. One 400 \`validation_failed\` names every offending field.
+
 **Errors.** Every error is \`{ "error": { "code", "message", "details"? }, "request_id" }\`. Bodies must be
 \`application/json\` (else 415 \`unsupported_media_type\`) and at most BODY_LIMIT_BYTES (else 413
 \`payload_too_large\`). Every response carries \`X-Request-Id\` (the caller's, when it sent a well-formed one:
