@@ -156,6 +156,25 @@ describe('journey mechanics', () => {
     expect(rows.map((r) => r.grant_key)).toEqual([1, 2, 3].map((c) => `journey:${j.id}:${p.id}:${c}`));
   });
 
+  it("pages a player's journeys by journey id (?limit, ?cursor)", async () => {
+    const tenant = await createTenant(api.platform);
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await journey({ steps: [{ trigger: 'login' }, { trigger: 'login' }], reward: { type: 'winz', amount: 1 } }, tenant)).id);
+    const p = await createPlayer(tenant.server);
+    await event(p.id, 'login', {}, tenant);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await tenant.server.get(`/v1/players/${p.id}/journeys?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      expect(res.body.data.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.data.map((j: { journey_id: string }) => j.journey_id));
+      cursor = res.body.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual([...ids].sort());
+    expect((await tenant.server.get(`/v1/players/${p.id}/journeys?limit=0`)).status).toBe(400);
+  });
+
   it('lets an excluded player progress and complete, without the reward', async () => {
     const tenant = await createTenant(api.platform);
     const j = await journey({ steps: [{ trigger: 'login' }], reward: { type: 'winz', amount: 500 } }, tenant);

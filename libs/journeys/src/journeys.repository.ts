@@ -131,15 +131,17 @@ export class JourneysRepository {
     });
   }
 
-  async playerJourneys(tenantId: TenantId, playerId: string): Promise<PlayerJourneyView[]> {
+  /** The player's latest run of each journey, by journey id; `limit + 1` rows after the cursor (a journey id). */
+  async playerJourneys(tenantId: TenantId, playerId: string, page: PageRequest): Promise<PlayerJourneyView[]> {
     const rows = await this.db.client.$queryRaw<
       Array<{ journey_id: string; name: string; steps: unknown[]; cycle: number; step_index: number; step_count: number; completed_at: Date | null; cycles_completed: number }>
     >`
       SELECT DISTINCT ON (p.journey_id) p.journey_id, j.name, j.steps, p.cycle, p.step_index, p.step_count, p.completed_at,
              (SELECT count(*)::int FROM journey_progress c WHERE c.journey_id = p.journey_id AND c.player_id = p.player_id AND c.completed_at IS NOT NULL) AS cycles_completed
         FROM journey_progress p JOIN journeys j ON j.id = p.journey_id
-       WHERE p.tenant_id = ${tenantId} AND p.player_id = ${playerId}
-       ORDER BY p.journey_id, p.cycle DESC`;
+       WHERE p.tenant_id = ${tenantId} AND p.player_id = ${playerId} AND p.journey_id > ${page.cursor ?? ''}
+       ORDER BY p.journey_id, p.cycle DESC
+       LIMIT ${page.limit + 1}`;
     return rows.map((r) => ({
       journey_id: r.journey_id,
       name: r.name,

@@ -58,8 +58,8 @@ export class JourneysService {
     return toJourneyView((await this.repo.deactivate(tenantId, id))!);
   }
 
-  async forPlayer(tenantId: TenantId, ref: string): Promise<{ data: PlayerJourneyView[] }> {
+  async forPlayer(tenantId: TenantId, ref: string, page: PageRequest): Promise<Page<PlayerJourneyView>> {
     const player = await this.players.require(tenantId, ref);
-    return { data: await this.repo.playerJourneys(tenantId, player.id) };
+    return toPage(await this.repo.playerJourneys(tenantId, player.id, page), page.limit, (j) => j.journey_id, (j) => j);
   }
 }

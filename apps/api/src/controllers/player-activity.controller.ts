@@ -20,12 +20,12 @@ export class PlayerActivityController {
   ) {}
 
   @Get('journeys')
-  @ApiOperation({ summary: "The player's progress in each journey they have started" })
+  @ApiOperation({ summary: "The player's progress in each journey they have started, by journey id" })
   @ApiParam(PLAYER_PARAM)
   @ApiOkResponse({ type: PlayerJourneysDto })
-  @ApiErrors(404)
-  journeysOf(@CurrentTenant() tenant: TenantId, @Param('player') player: string): Promise<{ data: PlayerJourneyView[] }> {
-    return this.journeys.forPlayer(tenant, player);
+  @ApiErrors(400, 404)
+  journeysOf(@CurrentTenant() tenant: TenantId, @Param('player') player: string, @Query() query: PageQueryDto): Promise<Page<PlayerJourneyView>> {
+    return this.journeys.forPlayer(tenant, player, query.toPageRequest());
   }
 
   @Get('lootbox-opens')

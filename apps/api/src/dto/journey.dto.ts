@@ -96,4 +96,5 @@ class PlayerJourneyDto {
 
 export class PlayerJourneysDto {
   @ApiProperty({ type: [PlayerJourneyDto] }) data!: PlayerJourneyDto[];
+  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
 }
