@@ -128,6 +128,8 @@ describe('journey mechanics', () => {
       tenant.server.post('/v1/wagers', { source_wager_id: swid, player_id: p.id, bet_amount: bet, win_amount: 0, currency: 'USD', game_code: 'g', game_category: 'slots' });
 
     await wager(uniqueRef('early'), 10_000); // the wager step is not current yet
+    // nor does the wager start the journey: only an event that moves the first step does
+    expect((await tenant.server.get(`/v1/players/${p.id}/journeys`)).body.data).toEqual([]);
     const login = { player_id: p.id, trigger: 'login', event_id: uniqueRef('login') };
     expect((await tenant.server.post('/v1/journeys/event', login)).body.progressed).toEqual([{ journey_id: j.id, step_index: 0, step_completed: false, journey_completed: false }]);
     expect((await tenant.server.post('/v1/journeys/event', login)).status).toBe(200); // a replay counts nothing
@@ -154,6 +156,21 @@ describe('journey mechanics', () => {
     expect((await tenant.server.get(`/v1/players/${p.id}/journeys`)).body.data[0]).toMatchObject({ cycle: 3, completed: true, cycles_completed: 3 });
     const { rows } = await env.pool.query("SELECT grant_key FROM reward_grants WHERE player_id = $1 ORDER BY grant_key", [p.id]);
     expect(rows.map((r) => r.grant_key)).toEqual([1, 2, 3].map((c) => `journey:${j.id}:${p.id}:${c}`));
+  });
+
+  it('opens the next cycle of a repeatable journey only with an event that moves its first step', async () => {
+    const tenant = await createTenant(api.platform);
+    await journey({ steps: [{ trigger: 'login' }, { trigger: 'spin' }], repeatable: true, reward: { type: 'winz', amount: 10 } }, tenant);
+    const p = await createPlayer(tenant.server);
+    await event(p.id, 'spin', {}, tenant); // not the first step: nothing starts
+    expect((await tenant.server.get(`/v1/players/${p.id}/journeys`)).body.data).toEqual([]);
+    await event(p.id, 'login', {}, tenant);
+    await event(p.id, 'spin', {}, tenant);
+    await event(p.id, 'spin', {}, tenant); // cycle 1 is complete; a spin does not open cycle 2
+    expect((await tenant.server.get(`/v1/players/${p.id}/journeys`)).body.data).toEqual([expect.objectContaining({ cycle: 1, completed: true, cycles_completed: 1 })]);
+    await event(p.id, 'login', {}, tenant);
+    expect((await tenant.server.get(`/v1/players/${p.id}/journeys`)).body.data).toEqual([expect.objectContaining({ cycle: 2, completed: false, step_index: 1 })]);
+    expect(await balance(p.id, tenant)).toBe(10);
   });
 
   it("pages a player's journeys by journey id (?limit, ?cursor)", async () => {

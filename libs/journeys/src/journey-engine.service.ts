@@ -3,7 +3,7 @@ import type { TenantId } from '@app/common';
 import { OutboxService } from '@app/outbox';
 import { isExcluded, type Player, PlayersService } from '@app/players';
 import { RewardsService } from '@app/rewards';
-import type { Journey, JourneyCompletedEvent } from './journey.types.js';
+import type { Journey, JourneyCompletedEvent, JourneyStep } from './journey.types.js';
 import { JourneysRepository } from './journeys.repository.js';
 
 export interface Trigger {
@@ -67,11 +67,12 @@ export class JourneyEngine implements OnModuleInit {
   private async apply(tenantId: TenantId, player: Player, t: Trigger, now: Date, journeys: readonly Journey[]): Promise<JourneyProgress[]> {
     const progressed: JourneyProgress[] = [];
     for (const journey of journeys) {
-      const run = await this.repo.lockCurrentRun(tenantId, journey.id, player.id, journey.repeatable);
-      if (run.completedAt) continue;
+      // a run (or a repeatable journey's next cycle) starts only with an event that moves its first
+      // step: a player is not shown as started on a journey by an event that does not count for it
+      const run = await this.repo.lockCurrentRun(tenantId, journey.id, player.id, journey.repeatable, moves(journey.steps[0], t));
+      if (!run || run.completedAt) continue;
       const step = journey.steps[run.stepIndex];
-      if (step.trigger !== t.trigger) continue;
-      if (step.minAmount !== null && (t.amount ?? 0n) < step.minAmount) continue;
+      if (!moves(step, t)) continue;
       if (!(await this.repo.claimEvent(tenantId, journey.id, player.id, t.eventKey))) continue;
 
       const stepIndex = run.stepIndex;
@@ -104,4 +105,9 @@ export class JourneyEngine implements OnModuleInit {
     }
     return progressed;
   }
+}
+
+/** Whether the event counts towards the step: its trigger, with at least min_amount. */
+function moves(step: JourneyStep, t: Trigger): boolean {
+  return step.trigger === t.trigger && (step.minAmount === null || (t.amount ?? 0n) >= step.minAmount);
 }

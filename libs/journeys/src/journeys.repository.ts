@@ -97,16 +97,18 @@ export class JourneysRepository {
 
   /**
    * The player's current run of the journey, locked for this transaction: the latest cycle, created
-   * (cycle 1) if there is none, or the next cycle after a completed one when `nextIfCompleted`.
+   * (cycle 1) if there is none, or the next cycle after a completed one when `nextIfCompleted`. A run
+   * is only created when `mayStart` (the event moves the first step): null when there is none to take.
    */
-  async lockCurrentRun(tenantId: TenantId, journeyId: string, playerId: string, nextIfCompleted: boolean): Promise<Progress> {
+  async lockCurrentRun(tenantId: TenantId, journeyId: string, playerId: string, nextIfCompleted: boolean, mayStart: boolean): Promise<Progress | null> {
     for (;;) {
       const rows = await this.db.txClient.$queryRaw<ProgressRow[]>`
         SELECT id, journey_id, cycle, step_index, step_count, completed_at FROM journey_progress
-         WHERE journey_id = ${journeyId} AND player_id = ${playerId}
+         WHERE tenant_id = ${tenantId} AND journey_id = ${journeyId} AND player_id = ${playerId}
          ORDER BY cycle DESC LIMIT 1 FOR NO KEY UPDATE`;
       const latest = rows[0] ? toProgress(rows[0]) : null;
       if (latest && (latest.completedAt === null || !nextIfCompleted)) return latest;
+      if (!mayStart) return null;
       const cycle = latest ? latest.cycle + 1 : 1;
       await this.db.txClient.$executeRaw`
         INSERT INTO journey_progress (id, tenant_id, journey_id, player_id, cycle)
