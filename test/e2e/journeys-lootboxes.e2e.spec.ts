@@ -53,10 +53,15 @@ async function outboxCount(type: string, where = "true", params: unknown[] = [])
 
 const balance = async (player: string, tenant = acme) => (await tenant.server.get(`/v1/players/${player}/wallet`)).body.balance;
 
-function verify(seed: string, open: unknown): { status: number | null; out: string } {
-  const file = path.join(tmpdir(), `open-${uniqueRef('v')}.json`);
-  writeFileSync(file, JSON.stringify(open));
-  const res = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'verify-lootbox-open.mjs'), '--seed', seed, '--open', file], { encoding: 'utf8' });
+/** Runs scripts/verify-lootbox-open.mjs on an open, and on the box's published JSON when given. */
+function verify(seed: string, open: unknown, box?: unknown): { status: number | null; out: string } {
+  const file = (what: string, json: unknown) => {
+    const name = path.join(tmpdir(), `${what}-${uniqueRef('v')}.json`);
+    writeFileSync(name, JSON.stringify(json));
+    return name;
+  };
+  const args = ['--seed', seed, '--open', file('open', open), ...(box === undefined ? [] : ['--box', file('box', box)])];
+  const res = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'verify-lootbox-open.mjs'), ...args], { encoding: 'utf8' });
   return { status: res.status, out: res.stdout + res.stderr };
 }
 
@@ -248,6 +253,29 @@ describe('Recipe 4: a daily gold lootbox for VIPs', () => {
       const forged = { ...opens[0], proof: { ...opens[0].proof, prize_index: (opens[0].proof.prize_index + 1) % 5 } };
       expect(verify(seed, forged).status).toBe(1);
       expect(verify('0'.repeat(64), opens[0]).status).toBe(1);
+
+      // --box checks the open against the box's published prize table, which the proof alone cannot
+      const published = (await tenant.server.get(`/v1/lootbox/${box.id}`)).body;
+      for (const open of [...opens, webhookOpen]) {
+        const v = verify(seed, open, published);
+        expect({ status: v.status, out: v.out }).toEqual({ status: 0, out: expect.stringContaining("ok   the prize is the box's prize") });
+      }
+      const jackpot = published.prize_table[4].reward;
+      const forgeries = {
+        // another prize claimed than the one the draw picked
+        reward: { ...opens[0], reward: published.prize_table[(opens[0].proof.prize_index + 1) % 5].reward },
+        // weights that put every ticket on the top prize: the draw checks out against them
+        weights: { ...opens[0], reward: jackpot, proof: { ...opens[0].proof, weights: [0, 0, 0, 0, 100], prize_index: 4 } },
+      };
+      for (const [what, forgery] of Object.entries(forgeries)) {
+        expect({ what, status: verify(seed, forgery).status }).toEqual({ what, status: 0 }); // the proof alone is consistent
+        const v = verify(seed, forgery, published);
+        expect({ what, status: v.status, out: v.out }).toEqual({ what, status: 1, out: expect.stringContaining('NOT VERIFIED') });
+      }
+      expect(verify(seed, forgeries.reward, published).out).toContain("FAIL the prize is the box's prize");
+      expect(verify(seed, forgeries.weights, published).out).toContain("FAIL the weights are the box's prize table's");
+      const otherBox = { ...published, id: 'lbx_01m815s5g0tv8swys7gz4j0g32' };
+      expect(verify(seed, opens[0], otherBox).out).toContain('FAIL the open is of this box');
 
       // opens after the rotation use the new seed
       const next = await tenant.server.post(`/v1/lootbox/${box.id}/open`, { player_id: players[0].id, idempotency_key: `daily-lb-2025-05-21-${players[0].id}` });

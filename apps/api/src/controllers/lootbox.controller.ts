@@ -10,7 +10,8 @@ import { ApiBodyErrors, ApiErrors } from '../http/api-errors.decorator.js';
 const FAIRNESS =
   'The prize is HMAC-SHA256(key = the server seed, data = "<lootbox id>:<idempotency key>") mapped to the weighted ' +
   'table by rejection sampling (no modulo bias); the seed\'s SHA-256 commit is public before it is used and the seed is ' +
-  'revealed when it is rotated. scripts/verify-lootbox-open.mjs recomputes any open from its proof and the revealed seed.';
+  'revealed when it is rotated. scripts/verify-lootbox-open.mjs recomputes any open from its proof and the revealed seed, ' +
+  'and with --box (this box\'s JSON) checks it against the published prize table.';
 
 @ApiTags('lootboxes')
 @Controller('v1/lootbox')
