@@ -5,18 +5,23 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ROOT } from '../support/env.js';
+import type { HttpResponse } from '../support/http.js';
 import { type AppProcess, startApiProcess, startWorkerProcess, type RunningApi } from '../support/processes.js';
 import { Receiver } from '../support/receiver.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { createPlayer, createTenant, type TestTenant, uniqueRef } from '../support/factories.js';
+import { eventually } from '../support/wait.js';
 
 let env: TestEnv;
 let api: RunningApi;
 let worker: AppProcess;
 let acme: TestTenant;
 
+/** The API's connections: the seed-rotation race holds this many requests in transactions at once. */
+const POOL_SIZE = 10;
+
 beforeAll(async () => {
-  env = await createTestEnv({ WEBHOOK_RETRY_DELAYS_SECONDS: '1,1', OUTBOX_POLL_MS: '50' });
+  env = await createTestEnv({ WEBHOOK_RETRY_DELAYS_SECONDS: '1,1', OUTBOX_POLL_MS: '50', DATABASE_POOL_SIZE: String(POOL_SIZE) });
   api = await startApiProcess(env.env);
   worker = await startWorkerProcess(env.env);
   acme = await createTenant(api.platform);
@@ -358,6 +363,71 @@ describe('Recipe 4: a daily gold lootbox for VIPs', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('not_found');
     expect(await countRows()).toBe(before);
+  });
+});
+
+describe('seed rotations racing opens', () => {
+  const lockWaits = async (): Promise<number> =>
+    (
+      await env.pool.query(
+        "SELECT count(*)::int n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%lootbox%'",
+      )
+    ).rows[0].n;
+
+  it('answers every open 201 and every rotation 200: each open used a committed seed, revealed later, and verifies', async () => {
+    const tenant = await createTenant(api.platform);
+    const box = await lootbox(
+      { prize_table: [{ weight: 1, reward: { type: 'nothing' } }, { weight: 2, reward: { type: 'winz', amount: 100 } }, { weight: 3, reward: { type: 'winz', amount: 700 } }] },
+      tenant,
+    );
+    const players = await Promise.all([1, 2, 3].map(() => createPlayer(tenant.server)));
+    let n = 0;
+    const open = () => tenant.server.post(`/v1/lootbox/${box.id}/open`, { player_id: players[n % 3].id, idempotency_key: `race-${n++}` });
+    const rotate = () => tenant.admin.post(`/v1/lootbox/${box.id}/rotate-seed`);
+
+    // Staged: a rotation is held after it has locked the box's current seed, before it commits (this
+    // connection holds lootbox_seeds in SHARE mode, which its reveal waits for), while a second rotation
+    // and some opens queue behind it. Then it commits, and they go on.
+    const opens: Array<Promise<HttpResponse>> = [];
+    const rotations: Array<Promise<HttpResponse>> = [];
+    const hold = await env.pool.connect();
+    try {
+      await hold.query('BEGIN');
+      await hold.query('LOCK TABLE lootbox_seeds IN SHARE MODE');
+      rotations.push(rotate());
+      await eventually(async () => (await lockWaits()) === 1, 20_000, 'the first rotation waiting to reveal its seed');
+      rotations.push(rotate());
+      for (let i = 0; i < POOL_SIZE - 2; i++) opens.push(open());
+      await eventually(async () => (await lockWaits()) === POOL_SIZE, 20_000, 'a second rotation and the opens queued behind the first');
+    } finally {
+      await hold.query('COMMIT');
+      hold.release();
+    }
+    // Unstaged: a burst of opens with rotations among them.
+    for (let i = 0; i < 24; i++) {
+      opens.push(open());
+      if (i % 8 === 3) rotations.push(rotate());
+    }
+
+    const opened = await Promise.all(opens);
+    const rotated = await Promise.all(rotations);
+    expect(opened.map((r) => r.status)).toEqual(opened.map(() => 201));
+    expect(rotated.map((r) => r.status)).toEqual(rotated.map(() => 200));
+    // each rotation revealed a seed of its own: concurrent rotations run one after the other
+    expect(new Set(rotated.map((r) => r.body.revealed.seed_id)).size).toBe(rotated.length);
+
+    // reveal the seed now current, then check every open against the seed it names
+    expect((await rotate()).status).toBe(200);
+    const seeds: Array<{ seed_id: string; commit: string; seed: string | null }> = (await tenant.server.get(`/v1/lootbox/${box.id}/seeds?limit=100`)).body.data;
+    expect(seeds).toHaveLength(rotated.length + 2);
+    expect(seeds.filter((s) => s.seed === null)).toHaveLength(1);
+    const published = (await tenant.server.get(`/v1/lootbox/${box.id}`)).body;
+    for (const { body } of opened) {
+      const seed = seeds.find((s) => s.seed_id === body.proof.seed_id);
+      expect({ commit: seed?.commit, revealed: typeof seed?.seed }).toEqual({ commit: body.proof.seed_commit, revealed: 'string' });
+      const v = verify(seed!.seed!, body, published);
+      expect({ status: v.status, out: v.out }).toEqual({ status: 0, out: expect.stringContaining('verified: prize') });
+    }
   });
 });
 

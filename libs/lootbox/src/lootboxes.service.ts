@@ -102,11 +102,15 @@ export class LootboxesService implements OnModuleInit, LootboxOpener {
     return toLootboxView(await this.require(tenantId, id));
   }
 
-  /** Reveals the current seed and commits to a new one; opens in flight finish with the old seed first. */
+  /**
+   * Reveals the current seed and commits to a new one; opens in flight finish with the old seed first.
+   * Concurrent rotations of one box run one after the other and each rotates: the second reveals the
+   * seed the first committed to.
+   */
   async rotateSeed(tenantId: TenantId, id: string): Promise<{ revealed: SeedView; current: { seed_id: string; commit: string } }> {
     await this.require(tenantId, id);
     return this.db.transaction(async () => {
-      const current = await this.repo.lockCurrentSeed(tenantId, id);
+      const current = await this.repo.currentSeedForRotation(tenantId, id);
       if (!current) throw new Error(`lootbox ${id} has no current seed`);
       const revealed = await this.repo.reveal(tenantId, current.id, decryptSecret(this.config.webhook.secretKey, current.ciphertext));
       const next = newServerSeed();

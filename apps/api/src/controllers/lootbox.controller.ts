@@ -68,7 +68,12 @@ export class LootboxController {
   @Post(':id/rotate-seed')
   @Access('admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Reveal the current server seed and commit to a new one', description: FAIRNESS })
+  @ApiOperation({
+    summary: 'Reveal the current server seed and commit to a new one',
+    description:
+      `${FAIRNESS} Opens in flight finish with the old seed first; opens that arrive meanwhile wait and use the new one. ` +
+      'Concurrent rotations of one box run one after the other and each succeeds: each reveals the seed the one before it committed to.',
+  })
   @ApiOkResponse({ type: RotationDto })
   @ApiErrors(404)
   rotate(@CurrentTenant() tenant: TenantId, @Param('id') id: string): Promise<{ revealed: SeedView; current: { seed_id: string; commit: string } }> {
