@@ -626,6 +626,9 @@ const OPEN_CASES: BadCase[] = [
     ['a newline', 'key\none'],
     ['a lone surrogate', 'key\udc00'],
     ['an array', ['k']],
+    // the keys of the opens lootbox rewards make: taken first, the reward would replay this open and grant nothing
+    ['the reward: prefix of reward opens', 'reward:journey:jny_01m815s5g0tv8swys7gz4j0g32:plr_01m815s5g0tv8swys7gz4j0g32:1'],
+    ['reward: alone', 'reward:'],
   ]),
   ...fieldCases('external_ref', OPEN, [
     ['129 characters', 'r'.repeat(129)],
@@ -1270,5 +1273,18 @@ describe('the boundary values next to the refused ones are accepted', () => {
     const res = await send('open', json({ external_ref: 'e'.repeat(128), idempotency_key: 'k'.repeat(128) }));
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ lootbox_id: box.id, idempotency_key: 'k'.repeat(128) });
+  });
+});
+
+describe('the reserved reward: prefix of open keys', () => {
+  it('is refused with an issue that says why', async () => {
+    const res = await send('open', json({ ...OPEN, idempotency_key: 'reward:my-grant' }));
+    expect(res.body.error.details).toEqual([{ field: 'idempotency_key', issue: expect.stringContaining('must not start with reward:') }]);
+  });
+
+  it.each(['Reward:x', 'rewards:x', 'daily-reward:x', 'reward'])('a key that only resembles it, %s → 201', async (key) => {
+    const res = await send('open', json({ ...OPEN, idempotency_key: key }));
+    expect(res.status).toBe(201);
+    expect(res.body.idempotency_key).toBe(key);
   });
 });

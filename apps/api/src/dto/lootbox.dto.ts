@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn } from 'class-validator';
-import { type CreateLootboxInput, type OpenInput, type Prize, type PrizeReward, type Tier, TIERS } from '@app/lootbox';
+import { type CreateLootboxInput, type OpenInput, type Prize, type PrizeReward, REWARD_OPEN_KEY_PREFIX, type Tier, TIERS } from '@app/lootbox';
 import { NamesAPlayer } from './player-ref.dto.js';
 import { NestedDto } from './known-properties.js';
 import { IsReward, RewardDto } from './reward.dto.js';
-import { IsCurrencyCode, IsIntIn, IsMoney, IsOptionalNonNull, IsText } from './validators.js';
+import { IsCurrencyCode, IsIntIn, IsMoney, IsOptionalNonNull, IsText, rule } from './validators.js';
 import { AppError } from '@app/common';
 
 export class PrizeDto {
@@ -58,8 +58,13 @@ export class CreateLootboxDto {
 }
 
 export class OpenLootboxDto extends NamesAPlayer {
-  @ApiProperty({ example: 'daily-lb-2025-05-19-plr_01jd5x3k8q7m2n4p6r8s0t2v4w', maxLength: 128, description: 'the same key always opens the same prize' })
+  @ApiProperty({
+    example: 'daily-lb-2025-05-19-plr_01jd5x3k8q7m2n4p6r8s0t2v4w',
+    maxLength: 128,
+    description: `the same key always opens the same prize; may not start with ${REWARD_OPEN_KEY_PREFIX} (the keys of the opens lootbox rewards make: 400 validation_failed)`,
+  })
   @IsText(1, 128)
+  @rule('isOwnOpenKey', `must not start with ${REWARD_OPEN_KEY_PREFIX} (reserved for the opens of lootbox rewards)`, (v) => typeof v !== 'string' || !v.startsWith(REWARD_OPEN_KEY_PREFIX))
   idempotency_key!: string;
 
   toInput(): OpenInput {
