@@ -366,6 +366,53 @@ describe('Recipe 4: a daily gold lootbox for VIPs', () => {
   });
 });
 
+describe('direct reward grants to an excluded player', () => {
+  it('refuses every reward (422 player_excluded) and stores nothing, as journeys skip them; a grant made before the exclusion replays', async () => {
+    const tenant = await createTenant(api.platform);
+    const box = await lootbox({ prize_table: [{ weight: 1, reward: { type: 'winz', amount: 4_444 } }] }, tenant);
+    const template = await tenant.admin.post('/v1/bonus-templates', { name: 'B', kind: 'free_bet', currency: 'USD', fixed_amount: 1_000, wagering_multiplier: 1, wagering_base: 'bonus' });
+    const rewards = [
+      { type: 'lootbox', lootbox_id: box.id },
+      { type: 'winz', amount: 500 },
+      { type: 'bonus', bonus_template_id: template.body.id },
+      { type: 'external', amount: 100_000, currency: 'USD', description: 'iPhone' },
+    ];
+    const p = await createPlayer(tenant.server, { currency: 'USD' });
+    const before = { reward: { type: 'lootbox', lootbox_id: box.id }, grant_key: uniqueRef('before') };
+    const first = await tenant.admin.post(`/v1/players/${p.id}/rewards`, before);
+    expect(first.status).toBe(201);
+
+    const excluded = { self_excluded: true };
+    const until = { excluded_until: new Date(Date.now() + 86_400_000).toISOString() };
+    for (const exclusion of [excluded, until]) {
+      const q = await createPlayer(tenant.server, { currency: 'USD' });
+      expect((await tenant.server.patch(`/v1/players/${q.id}`, exclusion)).status).toBe(200);
+      for (const reward of rewards) {
+        const res = await tenant.admin.post(`/v1/players/${q.external_ref}/rewards`, { reward, grant_key: uniqueRef('g') });
+        expect({ exclusion, reward: reward.type, status: res.status, code: res.body.error?.code }).toEqual({ exclusion, reward: reward.type, status: 422, code: 'player_excluded' });
+      }
+      const { rows } = await env.pool.query(
+        `SELECT (SELECT count(*) FROM reward_grants WHERE player_id = $1)::int grants, (SELECT count(*) FROM lootbox_opens WHERE player_id = $1)::int opens,
+                (SELECT count(*) FROM bonus_grants WHERE player_id = $1)::int bonuses, (SELECT count(*) FROM outbox_events WHERE type <> 'player.created' AND data->>'player_id' = $1)::int events`,
+        [q.id],
+      );
+      expect(rows[0]).toEqual({ grants: 0, opens: 0, bonuses: 0, events: 0 });
+      expect(await balance(q.id, tenant)).toBe(0);
+    }
+
+    await tenant.server.patch(`/v1/players/${p.id}`, excluded);
+    const replay = await tenant.admin.post(`/v1/players/${p.id}/rewards`, before);
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual(first.body);
+    expect((await tenant.admin.post(`/v1/players/${p.id}/rewards`, { ...before, grant_key: uniqueRef('after') })).status).toBe(422);
+    expect((await tenant.server.get(`/v1/players/${p.id}/lootbox-opens`)).body.data).toHaveLength(1);
+
+    // an exclusion that has ended excludes no more
+    await tenant.server.patch(`/v1/players/${p.id}`, { self_excluded: false, excluded_until: new Date(Date.now() - 1_000).toISOString() });
+    expect((await tenant.admin.post(`/v1/players/${p.id}/rewards`, { ...before, grant_key: uniqueRef('again') })).status).toBe(201);
+  });
+});
+
 describe('seed rotations racing opens', () => {
   const lockWaits = async (): Promise<number> =>
     (
