@@ -25,7 +25,8 @@ export class LootboxController {
     summary: 'Create a lootbox',
     description:
       'A prize table, or a tier (bronze, silver, gold, platinum) and an ev_target for the tier\'s default table scaled to ' +
-      'it. The EV is computed exactly and returned; a table with an ev_target must land within 1% of it (422 ev_mismatch, ' +
+      'it (prizes rounded to the milli: a tiny target they would miss by more than 1% is 400 on ev_target). ' +
+      'The EV is computed exactly and returned; a table with an ev_target must land within 1% of it (422 ev_mismatch, ' +
       'with the EV in details). Prizes are valued in the box currency: WINZ prizes only in a WINZ box, cash and bonuses in ' +
       'their own currency (else 422 currency_mismatch); a bonus counts its fixed_amount, an offer (reload, deposit_match, ' +
       'cashback) counts 0.',

@@ -29,7 +29,14 @@ export class CreateLootboxDto {
   @IsCurrencyCode({ allowWinz: true })
   currency!: string;
 
-  @ApiPropertyOptional({ description: 'expected value of one open, millis' }) @IsOptionalNonNull() @IsMoney({ min: 1 }) ev_target?: number;
+  @ApiPropertyOptional({
+    description:
+      'expected value of one open, millis. With a tier and no table, the tier\'s table is scaled to it, each prize rounded to the milli; ' +
+      'a target that rounding would miss by more than 1% (only tiny ones, under 16 millis) is 400 validation_failed, as is one a prize would round to 0 for',
+  })
+  @IsOptionalNonNull()
+  @IsMoney({ min: 1 })
+  ev_target?: number;
 
   @ApiPropertyOptional({ type: [PrizeDto], description: '1 to 100 prizes; with ev_target, its EV must be within 1% of it (else 422 ev_mismatch)' })
   @IsOptionalNonNull()
