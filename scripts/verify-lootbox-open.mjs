@@ -2,10 +2,13 @@
 // Verifies a lootbox open, independently of the service: give it the open (the JSON of
 // POST /v1/lootbox/:id/open, GET /v1/players/:player/lootbox-opens or a lootbox.opened webhook's data)
 // and the server seed revealed by the rotation (GET /v1/lootbox/:id/seeds). It checks that the seed is
-// the one committed to, recomputes the draw, and says which prize it gives.
+// the one committed to, recomputes the draw, and says which prize it gives. With --box (the JSON of
+// GET /v1/lootbox/:id) it also checks the open against the box's published prize table: the open's
+// weights must be the table's and its prize the table's entry the draw picks. Without it the weights
+// are the ones the proof carries.
 //
-//   node scripts/verify-lootbox-open.mjs --seed <64 hex> --open open.json
-//   curl … | node scripts/verify-lootbox-open.mjs --seed <64 hex>
+//   node scripts/verify-lootbox-open.mjs --seed <64 hex> --open open.json [--box box.json]
+//   curl … | node scripts/verify-lootbox-open.mjs --seed <64 hex> [--box box.json]
 //
 // The draw (algorithm hmac-sha256-48bit-rejection-v1):
 //   message = "<lootbox id>:<idempotency key>"
@@ -17,15 +20,23 @@ import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { seed: { type: 'string' }, open: { type: 'string' } } });
+const { values } = parseArgs({ options: { seed: { type: 'string' }, open: { type: 'string' }, box: { type: 'string' } } });
 if (!values.seed) {
-  console.error('usage: verify-lootbox-open.mjs --seed <revealed seed> [--open open.json]  (or the open on stdin)');
+  console.error('usage: verify-lootbox-open.mjs --seed <revealed seed> [--open open.json] [--box box.json]  (or the open on stdin)');
   process.exit(2);
 }
 const seed = values.seed.trim();
 const raw = JSON.parse(readFileSync(values.open ?? 0, 'utf8'));
 const open = raw.data && raw.data.proof ? raw.data : raw; // a webhook envelope, or the open itself
 const proof = open.proof;
+const box = values.box === undefined ? undefined : JSON.parse(readFileSync(values.box, 'utf8'));
+
+// JSON with every object's keys sorted: the same reward whatever order its keys were written in.
+function canonical(v) {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+}
 
 const checks = [];
 const check = (what, ok, detail) => checks.push({ what, ok, detail });
@@ -60,8 +71,17 @@ for (let cumulative = 0n; ; index++) {
   if (ticket < cumulative) break;
 }
 check('the prize index matches', index === proof.prize_index, `${index}`);
+if (box) {
+  const table = Array.isArray(box.prize_table) ? box.prize_table : [];
+  check('the open is of this box', open.lootbox_id === box.id, `${box.id}`);
+  const weights = table.map((p) => p.weight);
+  check("the weights are the box's prize table's", canonical(weights) === canonical(proof.weights), `[${weights.join(', ')}]`);
+  const published = table[index]?.reward;
+  check(`the prize is the box's prize ${index}`, published !== undefined && canonical(published) === canonical(open.reward), JSON.stringify(published ?? null));
+}
 
 for (const c of checks) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.what}: ${c.detail}`);
+if (!box) console.log("note the weights are the proof's own: --box <the box's JSON> checks them and the prize against its prize table");
 const ok = checks.every((c) => c.ok);
 console.log(ok ? `verified: prize ${index} of ${proof.weights.length}, ${JSON.stringify(open.reward)}` : 'NOT VERIFIED');
 process.exit(ok ? 0 : 1);

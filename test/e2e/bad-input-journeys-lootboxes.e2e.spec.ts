@@ -596,6 +596,12 @@ const LOOTBOX_CASES: BadCase[] = [
   { name: 'a WINZ platinum box with ev_target 1', payload: json({ ...TIER_BOX, tier: 'platinum', currency: 'WINZ', ev_target: 1 }), fields: ['ev_target'] },
   // and one whose biggest prize would not be a safe integer
   { name: 'a platinum box with ev_target 2^53 - 1', payload: json({ ...TIER_BOX, tier: 'platinum', ev_target: Number.MAX_SAFE_INTEGER }), fields: ['ev_target'] },
+  // tiny targets whose prizes, rounded to the milli, would put the EV more than 1% off (bronze 1: EV 0.92)
+  { name: 'a bronze box with ev_target 1', payload: json({ ...TIER_BOX, tier: 'bronze', ev_target: 1 }), fields: ['ev_target'] },
+  { name: 'a bronze box with ev_target 15', payload: json({ ...TIER_BOX, tier: 'bronze', ev_target: 15 }), fields: ['ev_target'] },
+  { name: 'a silver box with ev_target 13', payload: json({ ...TIER_BOX, tier: 'silver', ev_target: 13 }), fields: ['ev_target'] },
+  { name: 'a gold box with ev_target 10', payload: json({ ...TIER_BOX, ev_target: 10 }), fields: ['ev_target'] },
+  { name: 'a WINZ platinum box with ev_target 14', payload: json({ ...TIER_BOX, tier: 'platinum', currency: 'WINZ', ev_target: 14 }), fields: ['ev_target'] },
 ];
 
 // ---------------------------------------------------------------------------------------------------------
@@ -626,6 +632,9 @@ const OPEN_CASES: BadCase[] = [
     ['a newline', 'key\none'],
     ['a lone surrogate', 'key\udc00'],
     ['an array', ['k']],
+    // the keys of the opens lootbox rewards make: taken first, the reward would replay this open and grant nothing
+    ['the reward: prefix of reward opens', 'reward:journey:jny_01m815s5g0tv8swys7gz4j0g32:plr_01m815s5g0tv8swys7gz4j0g32:1'],
+    ['reward: alone', 'reward:'],
   ]),
   ...fieldCases('external_ref', OPEN, [
     ['129 characters', 'r'.repeat(129)],
@@ -806,6 +815,8 @@ describe('400 details name every offending field at once', () => {
     expect(nestedTable.body.error.details).toEqual([{ field: 'prize_table[0]', issue: 'must be a JSON object' }]);
     const huge = await send('lootbox', json({ ...TIER_BOX, tier: 'platinum', ev_target: Number.MAX_SAFE_INTEGER }));
     expect(huge.body.error.details).toEqual([{ field: 'ev_target', issue: expect.stringContaining('is too large for the platinum table') }]);
+    const tiny = await send('lootbox', json({ ...TIER_BOX, tier: 'bronze', ev_target: 15 }));
+    expect(tiny.body.error.details).toEqual([{ field: 'ev_target', issue: 'is too small for the bronze table: its prizes, rounded to the milli, would make the EV 14.82, more than 1% from 15' }]);
     const neither = await send('lootbox', json({ name: 'Box', currency: 'USD' }));
     expect(neither.body.error.details).toEqual([
       { field: 'prize_table', issue: expect.stringContaining('required') },
@@ -1245,8 +1256,10 @@ describe('the boundary values next to the refused ones are accepted', () => {
     { name: 'a table without a target', body: { ...USD_BOX, prize_table: [{ weight: 1, reward: { type: 'nothing' } }] }, ev: 0 },
     { name: '100 entries, weights 1 and 1e9', body: { ...LOOTBOX, ev_target: undefined, prize_table: [...entries(99), { weight: 1_000_000_000, reward: { type: 'winz', amount: 1_000 } }] }, ev: 1_000 },
     { name: 'a tier, a target and a table (the table wins)', body: { ...LOOTBOX, tier: 'platinum' }, ev: 1_000 },
-    { name: 'a bronze box with ev_target 1', body: { ...TIER_BOX, tier: 'bronze', ev_target: 1 }, ev: 0.92 },
-    { name: 'a platinum box with ev_target 2', body: { ...TIER_BOX, tier: 'platinum', ev_target: 2 }, ev: expect.any(Number) },
+    // the smallest targets above every one refused for rounding: bronze 16 (prizes 21, 62, 416 millis), platinum 15
+    { name: 'a bronze box with ev_target 16', body: { ...TIER_BOX, tier: 'bronze', ev_target: 16 }, ev: 16.04 },
+    { name: 'a platinum box with ev_target 15', body: { ...TIER_BOX, tier: 'platinum', ev_target: 15 }, ev: 15.08 },
+    { name: 'a gold box with ev_target 11 (an EV exactly 1% above it)', body: { ...TIER_BOX, ev_target: 11 }, ev: 11.11 },
     { name: 'a WINZ silver box', body: { ...TIER_BOX, tier: 'silver', currency: 'WINZ', ev_target: 5_000 }, ev: expect.any(Number) },
     {
       name: 'a single prize of 2^53 − 1 (the EV stays exact)',
@@ -1270,5 +1283,18 @@ describe('the boundary values next to the refused ones are accepted', () => {
     const res = await send('open', json({ external_ref: 'e'.repeat(128), idempotency_key: 'k'.repeat(128) }));
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ lootbox_id: box.id, idempotency_key: 'k'.repeat(128) });
+  });
+});
+
+describe('the reserved reward: prefix of open keys', () => {
+  it('is refused with an issue that says why', async () => {
+    const res = await send('open', json({ ...OPEN, idempotency_key: 'reward:my-grant' }));
+    expect(res.body.error.details).toEqual([{ field: 'idempotency_key', issue: expect.stringContaining('must not start with reward:') }]);
+  });
+
+  it.each(['Reward:x', 'rewards:x', 'daily-reward:x', 'reward'])('a key that only resembles it, %s → 201', async (key) => {
+    const res = await send('open', json({ ...OPEN, idempotency_key: key }));
+    expect(res.status).toBe(201);
+    expect(res.body.idempotency_key).toBe(key);
   });
 });

@@ -5,18 +5,23 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ROOT } from '../support/env.js';
+import type { HttpResponse } from '../support/http.js';
 import { type AppProcess, startApiProcess, startWorkerProcess, type RunningApi } from '../support/processes.js';
 import { Receiver } from '../support/receiver.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { createPlayer, createTenant, type TestTenant, uniqueRef } from '../support/factories.js';
+import { eventually } from '../support/wait.js';
 
 let env: TestEnv;
 let api: RunningApi;
 let worker: AppProcess;
 let acme: TestTenant;
 
+/** The API's connections: the seed-rotation race holds this many requests in transactions at once. */
+const POOL_SIZE = 10;
+
 beforeAll(async () => {
-  env = await createTestEnv({ WEBHOOK_RETRY_DELAYS_SECONDS: '1,1', OUTBOX_POLL_MS: '50' });
+  env = await createTestEnv({ WEBHOOK_RETRY_DELAYS_SECONDS: '1,1', OUTBOX_POLL_MS: '50', DATABASE_POOL_SIZE: String(POOL_SIZE) });
   api = await startApiProcess(env.env);
   worker = await startWorkerProcess(env.env);
   acme = await createTenant(api.platform);
@@ -53,10 +58,15 @@ async function outboxCount(type: string, where = "true", params: unknown[] = [])
 
 const balance = async (player: string, tenant = acme) => (await tenant.server.get(`/v1/players/${player}/wallet`)).body.balance;
 
-function verify(seed: string, open: unknown): { status: number | null; out: string } {
-  const file = path.join(tmpdir(), `open-${uniqueRef('v')}.json`);
-  writeFileSync(file, JSON.stringify(open));
-  const res = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'verify-lootbox-open.mjs'), '--seed', seed, '--open', file], { encoding: 'utf8' });
+/** Runs scripts/verify-lootbox-open.mjs on an open, and on the box's published JSON when given. */
+function verify(seed: string, open: unknown, box?: unknown): { status: number | null; out: string } {
+  const file = (what: string, json: unknown) => {
+    const name = path.join(tmpdir(), `${what}-${uniqueRef('v')}.json`);
+    writeFileSync(name, JSON.stringify(json));
+    return name;
+  };
+  const args = ['--seed', seed, '--open', file('open', open), ...(box === undefined ? [] : ['--box', file('box', box)])];
+  const res = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'verify-lootbox-open.mjs'), ...args], { encoding: 'utf8' });
   return { status: res.status, out: res.stdout + res.stderr };
 }
 
@@ -285,6 +295,29 @@ describe('Recipe 4: a daily gold lootbox for VIPs', () => {
       expect(verify(seed, forged).status).toBe(1);
       expect(verify('0'.repeat(64), opens[0]).status).toBe(1);
 
+      // --box checks the open against the box's published prize table, which the proof alone cannot
+      const published = (await tenant.server.get(`/v1/lootbox/${box.id}`)).body;
+      for (const open of [...opens, webhookOpen]) {
+        const v = verify(seed, open, published);
+        expect({ status: v.status, out: v.out }).toEqual({ status: 0, out: expect.stringContaining("ok   the prize is the box's prize") });
+      }
+      const jackpot = published.prize_table[4].reward;
+      const forgeries = {
+        // another prize claimed than the one the draw picked
+        reward: { ...opens[0], reward: published.prize_table[(opens[0].proof.prize_index + 1) % 5].reward },
+        // weights that put every ticket on the top prize: the draw checks out against them
+        weights: { ...opens[0], reward: jackpot, proof: { ...opens[0].proof, weights: [0, 0, 0, 0, 100], prize_index: 4 } },
+      };
+      for (const [what, forgery] of Object.entries(forgeries)) {
+        expect({ what, status: verify(seed, forgery).status }).toEqual({ what, status: 0 }); // the proof alone is consistent
+        const v = verify(seed, forgery, published);
+        expect({ what, status: v.status, out: v.out }).toEqual({ what, status: 1, out: expect.stringContaining('NOT VERIFIED') });
+      }
+      expect(verify(seed, forgeries.reward, published).out).toContain("FAIL the prize is the box's prize");
+      expect(verify(seed, forgeries.weights, published).out).toContain("FAIL the weights are the box's prize table's");
+      const otherBox = { ...published, id: 'lbx_01m815s5g0tv8swys7gz4j0g32' };
+      expect(verify(seed, opens[0], otherBox).out).toContain('FAIL the open is of this box');
+
       // opens after the rotation use the new seed
       const next = await tenant.server.post(`/v1/lootbox/${box.id}/open`, { player_id: players[0].id, idempotency_key: `daily-lb-2025-05-21-${players[0].id}` });
       expect(next.body.proof).toMatchObject({ seed_id: rotation.body.current.seed_id, seed_commit: rotation.body.current.commit });
@@ -366,6 +399,118 @@ describe('Recipe 4: a daily gold lootbox for VIPs', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('not_found');
     expect(await countRows()).toBe(before);
+  });
+});
+
+describe('direct reward grants to an excluded player', () => {
+  it('refuses every reward (422 player_excluded) and stores nothing, as journeys skip them; a grant made before the exclusion replays', async () => {
+    const tenant = await createTenant(api.platform);
+    const box = await lootbox({ prize_table: [{ weight: 1, reward: { type: 'winz', amount: 4_444 } }] }, tenant);
+    const template = await tenant.admin.post('/v1/bonus-templates', { name: 'B', kind: 'free_bet', currency: 'USD', fixed_amount: 1_000, wagering_multiplier: 1, wagering_base: 'bonus' });
+    const rewards = [
+      { type: 'lootbox', lootbox_id: box.id },
+      { type: 'winz', amount: 500 },
+      { type: 'bonus', bonus_template_id: template.body.id },
+      { type: 'external', amount: 100_000, currency: 'USD', description: 'iPhone' },
+    ];
+    const p = await createPlayer(tenant.server, { currency: 'USD' });
+    const before = { reward: { type: 'lootbox', lootbox_id: box.id }, grant_key: uniqueRef('before') };
+    const first = await tenant.admin.post(`/v1/players/${p.id}/rewards`, before);
+    expect(first.status).toBe(201);
+
+    const excluded = { self_excluded: true };
+    const until = { excluded_until: new Date(Date.now() + 86_400_000).toISOString() };
+    for (const exclusion of [excluded, until]) {
+      const q = await createPlayer(tenant.server, { currency: 'USD' });
+      expect((await tenant.server.patch(`/v1/players/${q.id}`, exclusion)).status).toBe(200);
+      for (const reward of rewards) {
+        const res = await tenant.admin.post(`/v1/players/${q.external_ref}/rewards`, { reward, grant_key: uniqueRef('g') });
+        expect({ exclusion, reward: reward.type, status: res.status, code: res.body.error?.code }).toEqual({ exclusion, reward: reward.type, status: 422, code: 'player_excluded' });
+      }
+      const { rows } = await env.pool.query(
+        `SELECT (SELECT count(*) FROM reward_grants WHERE player_id = $1)::int grants, (SELECT count(*) FROM lootbox_opens WHERE player_id = $1)::int opens,
+                (SELECT count(*) FROM bonus_grants WHERE player_id = $1)::int bonuses, (SELECT count(*) FROM outbox_events WHERE type <> 'player.created' AND data->>'player_id' = $1)::int events`,
+        [q.id],
+      );
+      expect(rows[0]).toEqual({ grants: 0, opens: 0, bonuses: 0, events: 0 });
+      expect(await balance(q.id, tenant)).toBe(0);
+    }
+
+    await tenant.server.patch(`/v1/players/${p.id}`, excluded);
+    const replay = await tenant.admin.post(`/v1/players/${p.id}/rewards`, before);
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual(first.body);
+    expect((await tenant.admin.post(`/v1/players/${p.id}/rewards`, { ...before, grant_key: uniqueRef('after') })).status).toBe(422);
+    expect((await tenant.server.get(`/v1/players/${p.id}/lootbox-opens`)).body.data).toHaveLength(1);
+
+    // an exclusion that has ended excludes no more
+    await tenant.server.patch(`/v1/players/${p.id}`, { self_excluded: false, excluded_until: new Date(Date.now() - 1_000).toISOString() });
+    expect((await tenant.admin.post(`/v1/players/${p.id}/rewards`, { ...before, grant_key: uniqueRef('again') })).status).toBe(201);
+  });
+});
+
+describe('seed rotations racing opens', () => {
+  const lockWaits = async (): Promise<number> =>
+    (
+      await env.pool.query(
+        "SELECT count(*)::int n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%lootbox%'",
+      )
+    ).rows[0].n;
+
+  it('answers every open 201 and every rotation 200: each open used a committed seed, revealed later, and verifies', async () => {
+    const tenant = await createTenant(api.platform);
+    const box = await lootbox(
+      { prize_table: [{ weight: 1, reward: { type: 'nothing' } }, { weight: 2, reward: { type: 'winz', amount: 100 } }, { weight: 3, reward: { type: 'winz', amount: 700 } }] },
+      tenant,
+    );
+    const players = await Promise.all([1, 2, 3].map(() => createPlayer(tenant.server)));
+    let n = 0;
+    const open = () => tenant.server.post(`/v1/lootbox/${box.id}/open`, { player_id: players[n % 3].id, idempotency_key: `race-${n++}` });
+    const rotate = () => tenant.admin.post(`/v1/lootbox/${box.id}/rotate-seed`);
+
+    // Staged: a rotation is held after it has locked the box's current seed, before it commits (this
+    // connection holds lootbox_seeds in SHARE mode, which its reveal waits for), while a second rotation
+    // and some opens queue behind it. Then it commits, and they go on.
+    const opens: Array<Promise<HttpResponse>> = [];
+    const rotations: Array<Promise<HttpResponse>> = [];
+    const hold = await env.pool.connect();
+    try {
+      await hold.query('BEGIN');
+      await hold.query('LOCK TABLE lootbox_seeds IN SHARE MODE');
+      rotations.push(rotate());
+      await eventually(async () => (await lockWaits()) === 1, 20_000, 'the first rotation waiting to reveal its seed');
+      rotations.push(rotate());
+      for (let i = 0; i < POOL_SIZE - 2; i++) opens.push(open());
+      await eventually(async () => (await lockWaits()) === POOL_SIZE, 20_000, 'a second rotation and the opens queued behind the first');
+    } finally {
+      await hold.query('COMMIT');
+      hold.release();
+    }
+    // Unstaged: a burst of opens with rotations among them.
+    for (let i = 0; i < 24; i++) {
+      opens.push(open());
+      if (i % 8 === 3) rotations.push(rotate());
+    }
+
+    const opened = await Promise.all(opens);
+    const rotated = await Promise.all(rotations);
+    expect(opened.map((r) => r.status)).toEqual(opened.map(() => 201));
+    expect(rotated.map((r) => r.status)).toEqual(rotated.map(() => 200));
+    // each rotation revealed a seed of its own: concurrent rotations run one after the other
+    expect(new Set(rotated.map((r) => r.body.revealed.seed_id)).size).toBe(rotated.length);
+
+    // reveal the seed now current, then check every open against the seed it names
+    expect((await rotate()).status).toBe(200);
+    const seeds: Array<{ seed_id: string; commit: string; seed: string | null }> = (await tenant.server.get(`/v1/lootbox/${box.id}/seeds?limit=100`)).body.data;
+    expect(seeds).toHaveLength(rotated.length + 2);
+    expect(seeds.filter((s) => s.seed === null)).toHaveLength(1);
+    const published = (await tenant.server.get(`/v1/lootbox/${box.id}`)).body;
+    for (const { body } of opened) {
+      const seed = seeds.find((s) => s.seed_id === body.proof.seed_id);
+      expect({ commit: seed?.commit, revealed: typeof seed?.seed }).toEqual({ commit: body.proof.seed_commit, revealed: 'string' });
+      const v = verify(seed!.seed!, body, published);
+      expect({ status: v.status, out: v.out }).toEqual({ status: 0, out: expect.stringContaining('verified: prize') });
+    }
   });
 });
 

@@ -1,6 +1,13 @@
 import type { RewardResult } from '@app/rewards';
 import type { Prize, PrizeReward, Tier } from './prize-table.js';
 
+/**
+ * The idempotency keys of the opens that lootbox rewards make (`reward:<grant key>`, once per grant). An
+ * operator's own open may not use it: a key taken first would make the reward replay that open, possibly
+ * another player's, and grant nothing.
+ */
+export const REWARD_OPEN_KEY_PREFIX = 'reward:';
+
 export interface Lootbox {
   id: string;
   name: string;

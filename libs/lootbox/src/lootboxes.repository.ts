@@ -94,24 +94,39 @@ export class LootboxesRepository {
   }
 
   /**
-   * The box's current seed, locked FOR SHARE: opens use it concurrently, and a rotation (which locks it
-   * FOR UPDATE) waits for them, so no open can use a seed after it was revealed.
+   * The box's current seed for an open, with the box row locked FOR SHARE until the transaction ends:
+   * opens run side by side, and a rotation (which locks the box FOR UPDATE) waits for them, so no open
+   * uses a seed after it was revealed. The lock is taken on the box, not on the seed, and the seed is
+   * read by a second statement: under READ COMMITTED a statement that waited for a rotation re-checks
+   * the seed it waited for (now revealed) and cannot see the new one, which its snapshot predates; the
+   * next statement's snapshot has it.
    */
   async currentSeedForOpen(tenantId: TenantId, lootboxId: string): Promise<{ id: string; ciphertext: string; commit: string } | null> {
-    const rows = await this.db.txClient.$queryRaw<{ id: string; seed_ciphertext: string; commit: string }[]>`
-      SELECT id, seed_ciphertext, commit FROM lootbox_seeds
-       WHERE tenant_id = ${tenantId} AND lootbox_id = ${lootboxId} AND revealed_at IS NULL
-       FOR SHARE`;
-    return rows[0] ? { id: rows[0].id, ciphertext: rows[0].seed_ciphertext, commit: rows[0].commit } : null;
+    if (!(await this.lockBox(tenantId, lootboxId, 'FOR SHARE'))) return null;
+    return this.currentSeed(tenantId, lootboxId);
   }
 
-  /** Locks the current seed against opens (FOR UPDATE) for a rotation. */
-  async lockCurrentSeed(tenantId: TenantId, lootboxId: string): Promise<{ id: string; ciphertext: string } | null> {
-    const rows = await this.db.txClient.$queryRaw<{ id: string; seed_ciphertext: string }[]>`
-      SELECT id, seed_ciphertext FROM lootbox_seeds
-       WHERE tenant_id = ${tenantId} AND lootbox_id = ${lootboxId} AND revealed_at IS NULL
-       FOR UPDATE`;
-    return rows[0] ? { id: rows[0].id, ciphertext: rows[0].seed_ciphertext } : null;
+  /**
+   * The box's current seed for a rotation, with the box row locked FOR UPDATE: the rotation waits for
+   * the opens in flight, and concurrent rotations run one after the other (each reveals the seed the
+   * one before it committed to).
+   */
+  async currentSeedForRotation(tenantId: TenantId, lootboxId: string): Promise<{ id: string; ciphertext: string; commit: string } | null> {
+    if (!(await this.lockBox(tenantId, lootboxId, 'FOR UPDATE'))) return null;
+    return this.currentSeed(tenantId, lootboxId);
+  }
+
+  private async lockBox(tenantId: TenantId, lootboxId: string, mode: 'FOR SHARE' | 'FOR UPDATE'): Promise<boolean> {
+    const rows = await this.db.txClient.$queryRaw<{ id: string }[]>`
+      SELECT id FROM lootboxes WHERE tenant_id = ${tenantId} AND id = ${lootboxId} ${Prisma.raw(mode)}`;
+    return rows.length === 1;
+  }
+
+  private async currentSeed(tenantId: TenantId, lootboxId: string): Promise<{ id: string; ciphertext: string; commit: string } | null> {
+    const rows = await this.db.txClient.$queryRaw<{ id: string; seed_ciphertext: string; commit: string }[]>`
+      SELECT id, seed_ciphertext, commit FROM lootbox_seeds
+       WHERE tenant_id = ${tenantId} AND lootbox_id = ${lootboxId} AND revealed_at IS NULL`;
+    return rows[0] ? { id: rows[0].id, ciphertext: rows[0].seed_ciphertext, commit: rows[0].commit } : null;
   }
 
   async reveal(tenantId: TenantId, seedId: string, seed: string): Promise<SeedView> {

@@ -20,7 +20,7 @@ import { OutboxService } from '@app/outbox';
 import { isExcluded, type Player, type PlayerRef, PlayersService } from '@app/players';
 import { type LootboxOpener, RewardsService } from '@app/rewards';
 import { draw, expectedValue, FAIR_ALGORITHM, newServerSeed, seedCommit, withinOnePercent } from './fair.js';
-import { type Lootbox, type LootboxView, type OpenView, type SeedView, toLootboxView } from './lootbox.types.js';
+import { type Lootbox, type LootboxView, type OpenView, REWARD_OPEN_KEY_PREFIX, type SeedView, toLootboxView } from './lootbox.types.js';
 import { LootboxesRepository } from './lootboxes.repository.js';
 import { type BonusTerms, type Prize, prizeValue, type Tier, tierTable } from './prize-table.js';
 
@@ -102,11 +102,15 @@ export class LootboxesService implements OnModuleInit, LootboxOpener {
     return toLootboxView(await this.require(tenantId, id));
   }
 
-  /** Reveals the current seed and commits to a new one; opens in flight finish with the old seed first. */
+  /**
+   * Reveals the current seed and commits to a new one; opens in flight finish with the old seed first.
+   * Concurrent rotations of one box run one after the other and each rotates: the second reveals the
+   * seed the first committed to.
+   */
   async rotateSeed(tenantId: TenantId, id: string): Promise<{ revealed: SeedView; current: { seed_id: string; commit: string } }> {
     await this.require(tenantId, id);
     return this.db.transaction(async () => {
-      const current = await this.repo.lockCurrentSeed(tenantId, id);
+      const current = await this.repo.currentSeedForRotation(tenantId, id);
       if (!current) throw new Error(`lootbox ${id} has no current seed`);
       const revealed = await this.repo.reveal(tenantId, current.id, decryptSecret(this.config.webhook.secretKey, current.ciphertext));
       const next = newServerSeed();
@@ -142,7 +146,7 @@ export class LootboxesService implements OnModuleInit, LootboxOpener {
   /** A lootbox reward (a journey's, a tournament prize): opens the box for the player, once per grant key. */
   async openForReward(tenantId: TenantId, player: Player, lootboxId: string, grantKey: string, at: Date): Promise<{ open_id: string; reward: unknown }> {
     const box = await this.require(tenantId, lootboxId);
-    const key = `reward:${grantKey}`;
+    const key = `${REWARD_OPEN_KEY_PREFIX}${grantKey}`;
     const outcome = await this.openOnce(tenantId, box, player, key, requestHash({ player: player.id, key }), at);
     const view = outcome.created ? outcome.view : outcome.earlier.response!;
     return { open_id: view.open_id, reward: view.reward };

@@ -33,6 +33,32 @@ describe('tier tables', () => {
     });
   });
 
+  it('lands every target within 1%, or refuses it: tiny targets the rounding to the milli would miss', () => {
+    for (const tier of TIERS) {
+      for (let target = 1n; target <= 5_000n; target++) {
+        const scaled = tierTable(tier, 'WINZ', target);
+        if ('problem' in scaled) {
+          expect({ tier, target, problem: scaled.problem }).toEqual({ tier, target, problem: expect.stringMatching(new RegExp(`^is too small for the ${tier} table`)) });
+          expect(target).toBeLessThan(16n);
+        } else {
+          expect({ tier, target, within: withinOnePercent(expectedValue(weights(scaled.table), values(scaled.table)), target) }).toEqual({ tier, target, within: true });
+        }
+      }
+    }
+  });
+
+  it('says by how much a refused target would be missed', () => {
+    // bronze 15: prizes 19, 58 and 390 millis, EV (30·19 + 9·58 + 390) / 100 = 14.82, 1.2% below
+    expect(tierTable('bronze', 'USD', 15n)).toEqual({ problem: 'is too small for the bronze table: its prizes, rounded to the milli, would make the EV 14.82, more than 1% from 15' });
+    expect(tierTable('bronze', 'USD', 1n)).toEqual({ problem: expect.stringContaining('would make the EV 0.92, more than 1% from 1') });
+    expect('problem' in tierTable('gold', 'USD', 10n)).toBe(true);
+    // the smallest targets above every refused one, and one exactly 1% off (accepted, as a table would be)
+    for (const [tier, target] of [['bronze', 16n], ['silver', 14n], ['gold', 11n], ['platinum', 15n]] as const) {
+      expect('table' in tierTable(tier, 'USD', target)).toBe(true);
+    }
+    expect(expectedValue(weights(tableOf(tierTable('gold', 'USD', 11n))), values(tableOf(tierTable('gold', 'USD', 11n)))).rounded).toBe(11.11);
+  });
+
   it('formats cash amounts', () => {
     expect([820, 2500, 1234567, 1000].map(formatUnits)).toEqual(['0.82', '2.50', '1234.567', '1.00']);
   });

@@ -1,4 +1,5 @@
 import type { Reward } from '@app/rewards';
+import { expectedValue, withinOnePercent } from './fair.js';
 
 export type PrizeReward = Reward | { type: 'nothing' };
 
@@ -13,7 +14,8 @@ export type Tier = (typeof TIERS)[number];
 /**
  * The default tables: (weight, prize in multiples of a unit). Higher tiers are rarer and bigger. A box
  * with `ev_target` and no table takes its tier's shape, with the unit chosen so the EV is the target:
- * each prize is rounded to the milli, which keeps the EV within a hair of it.
+ * each prize is rounded to the milli, which keeps the EV within a hair of it once the target is more
+ * than a few millis (a target the rounding misses by more than 1% is refused, as a table would be).
  */
 export const TIER_SHAPES: Record<Tier, ReadonlyArray<readonly [weight: number, multiple: number]>> = {
   bronze: [[60, 0], [30, 1], [9, 3], [1, 20]],
@@ -24,7 +26,10 @@ export const TIER_SHAPES: Record<Tier, ReadonlyArray<readonly [weight: number, m
 
 /**
  * The tier's table scaled to `evTarget` (millis): WINZ prizes in a WINZ box, cash prizes otherwise; or
- * why the target cannot be met (a prize would round to 0 or exceed 2^53 − 1 millis).
+ * why the target cannot be met (a prize would round to 0 or exceed 2^53 − 1 millis, or the prizes,
+ * rounded to the milli, would put the EV more than 1% from the target: only tiny targets, under 16
+ * millis). Exact scaling is not possible in general: silver's prize weights (30, 12, 3) only reach
+ * totals divisible by 3.
  */
 export function tierTable(tier: Tier, currency: string, evTarget: bigint): { table: Prize[] } | { problem: string } {
   const shape = TIER_SHAPES[tier];
@@ -49,6 +54,11 @@ export function tierTable(tier: Tier, currency: string, evTarget: bigint): { tab
           ? { type: 'winz', amount: value }
           : { type: 'external', amount: value, currency, description: `${formatUnits(value)} ${currency} cash prize` },
     });
+  }
+  const values = prizes.map((p) => (p.reward.type === 'nothing' ? 0n : BigInt((p.reward as { amount: number }).amount)));
+  const ev = expectedValue(prizes.map((p) => BigInt(p.weight)), values);
+  if (!withinOnePercent(ev, evTarget)) {
+    return { problem: `is too small for the ${tier} table: its prizes, rounded to the milli, would make the EV ${ev.rounded}, more than 1% from ${evTarget}` };
   }
   return { table: prizes };
 }

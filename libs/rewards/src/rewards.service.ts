@@ -3,7 +3,7 @@ import { AppError, canonicalJson, newId, Replayable, type TenantId } from '@app/
 import { DbService } from '@app/db';
 import { type BonusTemplate, BonusesService } from '@app/bonuses';
 import { OutboxService } from '@app/outbox';
-import { type Player, PlayersService } from '@app/players';
+import { isExcluded, type Player, PlayersService } from '@app/players';
 import { WalletService } from '@app/wallet';
 import type { GrantOutcome, Reward, RewardGrantView, RewardResult } from './reward.types.js';
 import { RewardsRepository } from './rewards.repository.js';
@@ -56,11 +56,15 @@ export class RewardsService {
   /**
    * POST /v1/players/:player/rewards: an operator's direct grant, idempotent on its grant_key (which
    * may not use a prefix the service reserves for its own grants). The same key for another player or
-   * reward is idempotency_key_reused.
+   * reward is idempotency_key_reused. An excluded player is refused (422 player_excluded), whatever the
+   * reward, as the service's own grants skip them; a grant made before the exclusion still replays.
    */
   async grantDirect(tenantId: TenantId, ref: string, reward: Reward, grantKey: string): Promise<Replayable<RewardGrantView>> {
     return this.db.transaction(async () => {
       const player = await this.players.require(tenantId, ref);
+      if (isExcluded(player) && !(await this.repo.find(tenantId, grantKey))) {
+        throw AppError.rule('player_excluded', 'the player is excluded from promotions');
+      }
       const { grant, created } = await this.grant(tenantId, player, reward, grantKey);
       if (created) return Replayable.first(grant);
       if (grant.player_id !== player.id || canonicalJson(grant.reward) !== canonicalJson(reward)) throw AppError.idempotencyKeyReused('grant_key');

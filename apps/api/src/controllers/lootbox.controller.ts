@@ -10,7 +10,8 @@ import { ApiBodyErrors, ApiErrors } from '../http/api-errors.decorator.js';
 const FAIRNESS =
   'The prize is HMAC-SHA256(key = the server seed, data = "<lootbox id>:<idempotency key>") mapped to the weighted ' +
   'table by rejection sampling (no modulo bias); the seed\'s SHA-256 commit is public before it is used and the seed is ' +
-  'revealed when it is rotated. scripts/verify-lootbox-open.mjs recomputes any open from its proof and the revealed seed.';
+  'revealed when it is rotated. scripts/verify-lootbox-open.mjs recomputes any open from its proof and the revealed seed, ' +
+  'and with --box (this box\'s JSON) checks it against the published prize table.';
 
 @ApiTags('lootboxes')
 @Controller('v1/lootbox')
@@ -24,7 +25,8 @@ export class LootboxController {
     summary: 'Create a lootbox',
     description:
       'A prize table, or a tier (bronze, silver, gold, platinum) and an ev_target for the tier\'s default table scaled to ' +
-      'it. The EV is computed exactly and returned; a table with an ev_target must land within 1% of it (422 ev_mismatch, ' +
+      'it (prizes rounded to the milli: a tiny target they would miss by more than 1% is 400 on ev_target). ' +
+      'The EV is computed exactly and returned; a table with an ev_target must land within 1% of it (422 ev_mismatch, ' +
       'with the EV in details). Prizes are valued in the box currency: WINZ prizes only in a WINZ box, cash and bonuses in ' +
       'their own currency (else 422 currency_mismatch); a bonus counts its fixed_amount, an offer (reload, deposit_match, ' +
       'cashback) counts 0.',
@@ -67,7 +69,12 @@ export class LootboxController {
   @Post(':id/rotate-seed')
   @Access('admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Reveal the current server seed and commit to a new one', description: FAIRNESS })
+  @ApiOperation({
+    summary: 'Reveal the current server seed and commit to a new one',
+    description:
+      `${FAIRNESS} Opens in flight finish with the old seed first; opens that arrive meanwhile wait and use the new one. ` +
+      'Concurrent rotations of one box run one after the other and each succeeds: each reveals the seed the one before it committed to.',
+  })
   @ApiOkResponse({ type: RotationDto })
   @ApiErrors(404)
   rotate(@CurrentTenant() tenant: TenantId, @Param('id') id: string): Promise<{ revealed: SeedView; current: { seed_id: string; commit: string } }> {

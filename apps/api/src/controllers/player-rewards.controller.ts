@@ -17,7 +17,10 @@ export class PlayerRewardsController {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Grant a reward directly, once per grant_key',
-    description: 'winz credits the wallet (winz.credited), bonus grants the template (bonus.granted), external announces it (reward.granted).',
+    description:
+      'winz credits the wallet (winz.credited), bonus grants the template (bonus.granted), external announces it (reward.granted), ' +
+      'lootbox opens the box (lootbox.opened). 422 player_excluded for a self-excluded player or one excluded until a later date, ' +
+      'whatever the reward (as journeys, tournaments and campaigns skip them); a grant made before the exclusion still replays.',
   })
   @ApiParam(PLAYER_PARAM)
   @ApiCreatedResponse({ type: RewardGrantDto })

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn } from 'class-validator';
-import { type CreateLootboxInput, type OpenInput, type Prize, type PrizeReward, type Tier, TIERS } from '@app/lootbox';
+import { type CreateLootboxInput, type OpenInput, type Prize, type PrizeReward, REWARD_OPEN_KEY_PREFIX, type Tier, TIERS } from '@app/lootbox';
 import { NamesAPlayer } from './player-ref.dto.js';
 import { NestedDto } from './known-properties.js';
 import { IsReward, RewardDto } from './reward.dto.js';
-import { IsCurrencyCode, IsIntIn, IsMoney, IsOptionalNonNull, IsText } from './validators.js';
+import { IsCurrencyCode, IsIntIn, IsMoney, IsOptionalNonNull, IsText, rule } from './validators.js';
 import { AppError } from '@app/common';
 
 export class PrizeDto {
@@ -29,7 +29,14 @@ export class CreateLootboxDto {
   @IsCurrencyCode({ allowWinz: true })
   currency!: string;
 
-  @ApiPropertyOptional({ description: 'expected value of one open, millis' }) @IsOptionalNonNull() @IsMoney({ min: 1 }) ev_target?: number;
+  @ApiPropertyOptional({
+    description:
+      'expected value of one open, millis. With a tier and no table, the tier\'s table is scaled to it, each prize rounded to the milli; ' +
+      'a target that rounding would miss by more than 1% (only tiny ones, under 16 millis) is 400 validation_failed, as is one a prize would round to 0 for',
+  })
+  @IsOptionalNonNull()
+  @IsMoney({ min: 1 })
+  ev_target?: number;
 
   @ApiPropertyOptional({ type: [PrizeDto], description: '1 to 100 prizes; with ev_target, its EV must be within 1% of it (else 422 ev_mismatch)' })
   @IsOptionalNonNull()
@@ -58,8 +65,13 @@ export class CreateLootboxDto {
 }
 
 export class OpenLootboxDto extends NamesAPlayer {
-  @ApiProperty({ example: 'daily-lb-2025-05-19-plr_01jd5x3k8q7m2n4p6r8s0t2v4w', maxLength: 128, description: 'the same key always opens the same prize' })
+  @ApiProperty({
+    example: 'daily-lb-2025-05-19-plr_01jd5x3k8q7m2n4p6r8s0t2v4w',
+    maxLength: 128,
+    description: `the same key always opens the same prize; may not start with ${REWARD_OPEN_KEY_PREFIX} (the keys of the opens lootbox rewards make: 400 validation_failed)`,
+  })
   @IsText(1, 128)
+  @rule('isOwnOpenKey', `must not start with ${REWARD_OPEN_KEY_PREFIX} (reserved for the opens of lootbox rewards)`, (v) => typeof v !== 'string' || !v.startsWith(REWARD_OPEN_KEY_PREFIX))
   idempotency_key!: string;
 
   toInput(): OpenInput {
