@@ -221,6 +221,29 @@ describe('delivery', () => {
     }
   });
 
+  it('answers a manual retry while Redis is unreachable: the worker re-drives it from PostgreSQL', async () => {
+    const receiver = await Receiver.start();
+    // an API whose Redis is away (the worker's is not): BullMQ would wait for it indefinitely
+    const redisless = await startApiProcess({ ...env.env, REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const hook = await subscribe(receiver);
+      await receiver.configure({ status: 503 });
+      await acme.server.post('/v1/players', { external_ref: uniqueRef('redisless') });
+      const [failed] = await eventually(async () => nonEmpty((await deliveries(hook.id, acme, '?status=failed')).filter((x) => x.event_type === 'player.created')), 30_000);
+
+      await receiver.configure({ status: 200 });
+      const retry = await redisless.http.withKey(acme.adminKey).post(`/v1/webhooks/${hook.id}/deliveries/${failed.id}/retry`);
+      expect(retry.status).toBe(202);
+      expect(retry.body).toMatchObject({ id: failed.id, status: 'pending', attempts: 4 });
+      const [ok] = await eventually(async () => nonEmpty((await deliveries(hook.id, acme, '?status=succeeded')).filter((x) => x.id === failed.id)), 30_000);
+      expect(ok.attempts).toBe(5);
+      expect(ok.attempt_log.at(-1).status_code).toBe(200);
+    } finally {
+      await redisless.stop();
+      await receiver.stop();
+    }
+  });
+
   it('sends only subscribed event types, and nothing after the endpoint is deleted', async () => {
     const receiver = await Receiver.start();
     try {
