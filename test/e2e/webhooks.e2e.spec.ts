@@ -244,6 +244,33 @@ describe('delivery', () => {
     }
   });
 
+  it("records an attempt whose endpoint secret cannot be decrypted as failed, and the rest of its batch as sent", async () => {
+    const receiver = await Receiver.start();
+    // an API under another WEBHOOK_SECRET_KEY: what the worker meets after the key was changed under it
+    const rekeyed = await startApiProcess({ ...env.env, WEBHOOK_SECRET_KEY: 'a5'.repeat(32) });
+    try {
+      const other = await createTenant(api.platform);
+      const readable = await subscribe(receiver, ['player.created'], other);
+      const sealed = await rekeyed.http.withKey(other.adminKey).post('/v1/webhooks', { url: receiver.url, events: ['player.created'] });
+      expect(sealed.status).toBe(201);
+      // one event, two deliveries: one batch, one job
+      await other.server.post('/v1/players', { external_ref: uniqueRef('rekeyed') });
+
+      const [unreadable] = await eventually(async () => nonEmpty(await deliveries(sealed.body.id, other, '?status=failed')), 30_000);
+      expect(unreadable.attempts).toBe(4);
+      expect(unreadable.last_status_code).toBeNull();
+      expect(unreadable.last_error).toBe("cannot decrypt the endpoint's secret with the current WEBHOOK_SECRET_KEY (was the key changed?)");
+      expect(unreadable.attempt_log.map((a: { error: string }) => a.error)).toEqual(Array(4).fill(unreadable.last_error));
+      // the other delivery of the batch was sent once and recorded once
+      const [sent] = await deliveries(readable.id, other);
+      expect(sent).toMatchObject({ status: 'succeeded', attempts: 1 });
+      expect((await receiver.received()).map((r) => [r.delivery, r.answered])).toEqual([[sent.id, 200]]);
+    } finally {
+      await rekeyed.stop();
+      await receiver.stop();
+    }
+  });
+
   it('sends only subscribed event types, and nothing after the endpoint is deleted', async () => {
     const receiver = await Receiver.start();
     try {
