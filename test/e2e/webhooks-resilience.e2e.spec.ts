@@ -14,8 +14,9 @@ beforeAll(async () => {
     WEBHOOK_RETRY_DELAYS_SECONDS: '1,1,1,1,1,1,1,1,1,1,1,1',
     WEBHOOK_TIMEOUT_MS: '2000',
     OUTBOX_POLL_MS: '50',
-    // a crashed worker's jobs are handed on after 2 s
-    QUEUE_LOCK_MS: '2000',
+    // BullMQ would hand a crashed worker's jobs on only after 5 minutes, far beyond what these tests
+    // wait: re-driving them is the sweeper's, from PostgreSQL
+    QUEUE_LOCK_MS: '300000',
   });
   api = await startApiProcess(env.env);
   worker = await startWorkerProcess(env.env);

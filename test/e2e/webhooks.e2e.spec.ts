@@ -221,6 +221,56 @@ describe('delivery', () => {
     }
   });
 
+  it('answers a manual retry while Redis is unreachable: the worker re-drives it from PostgreSQL', async () => {
+    const receiver = await Receiver.start();
+    // an API whose Redis is away (the worker's is not): BullMQ would wait for it indefinitely
+    const redisless = await startApiProcess({ ...env.env, REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const hook = await subscribe(receiver);
+      await receiver.configure({ status: 503 });
+      await acme.server.post('/v1/players', { external_ref: uniqueRef('redisless') });
+      const [failed] = await eventually(async () => nonEmpty((await deliveries(hook.id, acme, '?status=failed')).filter((x) => x.event_type === 'player.created')), 30_000);
+
+      await receiver.configure({ status: 200 });
+      const retry = await redisless.http.withKey(acme.adminKey).post(`/v1/webhooks/${hook.id}/deliveries/${failed.id}/retry`);
+      expect(retry.status).toBe(202);
+      expect(retry.body).toMatchObject({ id: failed.id, status: 'pending', attempts: 4 });
+      const [ok] = await eventually(async () => nonEmpty((await deliveries(hook.id, acme, '?status=succeeded')).filter((x) => x.id === failed.id)), 30_000);
+      expect(ok.attempts).toBe(5);
+      expect(ok.attempt_log.at(-1).status_code).toBe(200);
+    } finally {
+      await redisless.stop();
+      await receiver.stop();
+    }
+  });
+
+  it("records an attempt whose endpoint secret cannot be decrypted as failed, and the rest of its batch as sent", async () => {
+    const receiver = await Receiver.start();
+    // an API under another WEBHOOK_SECRET_KEY: what the worker meets after the key was changed under it
+    const rekeyed = await startApiProcess({ ...env.env, WEBHOOK_SECRET_KEY: 'a5'.repeat(32) });
+    try {
+      const other = await createTenant(api.platform);
+      const readable = await subscribe(receiver, ['player.created'], other);
+      const sealed = await rekeyed.http.withKey(other.adminKey).post('/v1/webhooks', { url: receiver.url, events: ['player.created'] });
+      expect(sealed.status).toBe(201);
+      // one event, two deliveries: one batch, one job
+      await other.server.post('/v1/players', { external_ref: uniqueRef('rekeyed') });
+
+      const [unreadable] = await eventually(async () => nonEmpty(await deliveries(sealed.body.id, other, '?status=failed')), 30_000);
+      expect(unreadable.attempts).toBe(4);
+      expect(unreadable.last_status_code).toBeNull();
+      expect(unreadable.last_error).toBe("cannot decrypt the endpoint's secret with the current WEBHOOK_SECRET_KEY (was the key changed?)");
+      expect(unreadable.attempt_log.map((a: { error: string }) => a.error)).toEqual(Array(4).fill(unreadable.last_error));
+      // the other delivery of the batch was sent once and recorded once
+      const [sent] = await deliveries(readable.id, other);
+      expect(sent).toMatchObject({ status: 'succeeded', attempts: 1 });
+      expect((await receiver.received()).map((r) => [r.delivery, r.answered])).toEqual([[sent.id, 200]]);
+    } finally {
+      await rekeyed.stop();
+      await receiver.stop();
+    }
+  });
+
   it('sends only subscribed event types, and nothing after the endpoint is deleted', async () => {
     const receiver = await Receiver.start();
     try {

@@ -14,7 +14,8 @@ const SWEEP_BATCH = 500;
  * - the outbox relay turns new outbox events into deliveries (one per subscribed endpoint) and queues
  *   their first attempt;
  * - the sweeper finds pending deliveries that are overdue with no live lease (their job was lost: Redis
- *   flushed, a crash between commit and enqueue) and queues them again.
+ *   flushed, a crash between commit and enqueue; or its worker died, since a live one renews the leases
+ *   it holds) and queues them again, without waiting for BullMQ to notice a dead worker's job.
  *
  * Both run in every worker process; SKIP LOCKED, leases and deterministic job ids keep them from
  * doubling anything.
@@ -33,7 +34,7 @@ export class WebhookLoops {
     @InjectConfig() config: AppConfig,
   ) {
     this.maxAttempts = maxAttemptsFor(config.webhook.retryDelaysSeconds ?? DEFAULT_RETRY_DELAYS_SECONDS);
-    // Overdue means later than a queued job would normally start, and past any crashed worker's job lock.
+    // Overdue means later than a queued job would normally start.
     this.sweepGraceMs = Math.max(10_000, config.webhook.timeoutMs);
     this.relay = new Loop('outbox relay', () => this.relayOnce(), config.webhook.outboxPollMs, this.logger);
     this.sweeper = new Loop('delivery sweeper', () => this.sweepOnce(), SWEEP_EVERY_MS, this.logger);
@@ -62,7 +63,7 @@ export class WebhookLoops {
   async sweepOnce(): Promise<boolean> {
     const overdue = await this.repo.overdue(this.sweepGraceMs, SWEEP_BATCH);
     let requeued = 0;
-    for (const d of overdue) if (await this.queue.ensure(d.id, d.attempts + 1)) requeued++;
+    for (const d of overdue) if (await this.queue.redrive(d.id, d.attempts + 1)) requeued++;
     if (requeued > 0) this.logger.log('re-queued overdue deliveries', { count: requeued });
     return false;
   }

@@ -15,6 +15,9 @@ export interface DeliveryJob {
 /** Deterministic job ids (named after the first delivery): re-adding a job that is still there is a no-op. */
 export const deliveryJobId = (deliveryId: string, attempt: number): string => `${deliveryId}-${attempt}`;
 
+/** How often at most the sweeper re-drives one attempt whose job a dead worker still holds. */
+const REDRIVE_WINDOW_MS = 30_000;
+
 /** First attempts travel in batches of this size: one lease and one record statement per batch. */
 export const DELIVERY_BATCH = 25;
 
@@ -55,12 +58,28 @@ export class WebhookQueue {
   }
 
   /**
-   * Makes sure attempt `attempt` will run (after `delayMs`), whatever became of an earlier job with
-   * its id: a failed one is retried, a delayed one is brought forward when it is due now. True when
-   * it had to do something.
+   * The manual retry's: makes sure attempt `attempt` will run now, whatever became of an earlier job
+   * with its id: a failed one is retried, a delayed one brought forward, a finished one added again.
+   * An active one is left alone: it is sending that attempt, or its worker died and the sweeper will
+   * see the lease run out. True when it had to do something.
    */
-  async ensure(deliveryId: string, attempt: number, delayMs = 0): Promise<boolean> {
+  ensure(deliveryId: string, attempt: number): Promise<boolean> {
+    return this.drive(deliveryId, attempt, false);
+  }
+
+  /**
+   * The sweeper's, for a delivery that is due with no live lease: as ensure(), and an active job is a
+   * dead worker's, since a live one renews the leases of what it holds. BullMQ would hand that job on
+   * only once its lock lapses (QUEUE_LOCK_MS); a second job, under another id, takes the delivery now,
+   * and its lease in PostgreSQL keeps the two from both sending.
+   */
+  redrive(deliveryId: string, attempt: number): Promise<boolean> {
+    return this.drive(deliveryId, attempt, true);
+  }
+
+  private async drive(deliveryId: string, attempt: number, activeIsOrphaned: boolean): Promise<boolean> {
     const jobId = deliveryJobId(deliveryId, attempt);
+    const data = { deliveryIds: [deliveryId], attempt };
     const existing = await this.queue.getJob(jobId);
     if (existing) {
       const state = await existing.getState();
@@ -68,14 +87,20 @@ export class WebhookQueue {
         await existing.retry();
         return true;
       }
-      if (state === 'delayed' && delayMs === 0) {
+      if (state === 'delayed') {
         await existing.promote();
         return true;
       }
-      if (state !== 'completed') return false; // waiting, active, or delayed as wanted: it will run
+      if (state === 'active' && activeIsOrphaned) {
+        // One id per window: the sweeper comes back every few seconds, and the first re-drive may still
+        // be waiting for a free worker; if that one died too, the next window brings another.
+        await this.queue.add('deliver', data, { ...JOB_OPTIONS, jobId: `${jobId}-r${Math.floor(Date.now() / REDRIVE_WINDOW_MS)}` });
+        return true;
+      }
+      if (state !== 'completed') return false; // waiting, or active: it will run
       await existing.remove();
     }
-    await this.queue.add('deliver', { deliveryIds: [deliveryId], attempt }, { ...JOB_OPTIONS, jobId, delay: delayMs });
+    await this.queue.add('deliver', data, { ...JOB_OPTIONS, jobId });
     return true;
   }
 }

@@ -24,16 +24,29 @@ export class ForbiddenAddressError extends Error {
 const MAX_ERROR_BODY = 200;
 
 /**
+ * An idle keep-alive connection is closed after this: below the 5 s that common servers keep one
+ * (Node's own, Apache), so that a receiver seldom closes a connection just as it is reused. A receiver
+ * that announces a shorter `Keep-Alive: timeout` is taken at its word (by Node's agent).
+ */
+export const IDLE_SOCKET_MS = 4_000;
+
+/**
  * POSTs one webhook. 2xx within the timeout is success; any other status (redirects included: they
  * are never followed), a timeout or a connection error is a failure. Unless private networks are
  * allowed, the address actually connected to is checked: IP literals before connecting, host names
  * after DNS resolution, in the lookup the socket itself uses (so DNS rebinding cannot slip past).
  */
 export class WebhookSender {
-  private readonly agents = {
-    http: new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' }),
-    https: new https.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' }),
-  };
+  private readonly agents: { http: http.Agent; https: https.Agent };
+
+  constructor(idleSocketMs = IDLE_SOCKET_MS) {
+    // `timeout` is the idle time after which the agent closes a pooled socket; on a socket in use it
+    // only emits an event that nothing here listens to (each request has its own deadline).
+    this.agents = {
+      http: new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo', timeout: idleSocketMs }),
+      https: new https.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo', timeout: idleSocketMs }),
+    };
+  }
 
   send(url: string, headers: Record<string, string>, body: string, options: SendOptions): Promise<SendResult> {
     const started = performance.now();
@@ -54,55 +67,69 @@ export class WebhookSender {
 
     return new Promise<SendResult>((resolve) => {
       let settled = false;
+      let current: http.ClientRequest | undefined;
       const finish = (r: SendResult) => {
         if (settled) return;
         settled = true;
         clearTimeout(deadline);
         resolve(r);
       };
-      const req = (secure ? https : http).request({
-        protocol: u.protocol,
-        hostname: u.hostname.replace(/^\[|\]$/g, ''),
-        port: u.port || (secure ? 443 : 80),
-        path: `${u.pathname}${u.search}`,
-        method: 'POST',
-        agent: secure ? this.agents.https : this.agents.http,
-        headers: { ...headers, 'content-length': String(payload.length) },
-        lookup: options.allowPrivateNetworks ? undefined : guardedLookup,
-      });
       const deadline = setTimeout(() => {
-        req.destroy(new Error(`timed out after ${options.timeoutMs} ms`));
+        current?.destroy(new Error(`timed out after ${options.timeoutMs} ms`));
       }, options.timeoutMs);
 
-      req.on('socket', (socket) => {
-        if (options.allowPrivateNetworks) return;
-        // Belt and braces: whatever resolved it, never talk to a forbidden peer.
-        const check = () => {
-          if (socket.remoteAddress && isForbiddenAddress(socket.remoteAddress)) {
-            req.destroy(new ForbiddenAddressError(`refused: connected to private or reserved address ${socket.remoteAddress}`));
-          }
-        };
-        if (socket.remoteAddress) check();
-        else socket.once('connect', check);
-      });
-      req.on('response', (res) => {
-        const status = res.statusCode ?? 0;
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          if (size < MAX_ERROR_BODY) chunks.push(c);
-          size += c.length;
+      const post = (firstTry: boolean) => {
+        let answered = false;
+        const req = (secure ? https : http).request({
+          protocol: u.protocol,
+          hostname: u.hostname.replace(/^\[|\]$/g, ''),
+          port: u.port || (secure ? 443 : 80),
+          path: `${u.pathname}${u.search}`,
+          method: 'POST',
+          // a retry takes a connection of its own: another pooled one may be just as stale
+          agent: !firstTry ? false : secure ? this.agents.https : this.agents.http,
+          headers: { ...headers, 'content-length': String(payload.length) },
+          lookup: options.allowPrivateNetworks ? undefined : guardedLookup,
         });
-        res.on('end', () => {
-          if (status >= 200 && status < 300) return finish({ ok: true, statusCode: status, error: null, durationMs: elapsed() });
-          const snippet = Buffer.concat(chunks).toString('utf8').slice(0, MAX_ERROR_BODY).replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
-          const kind = status >= 300 && status < 400 ? `redirect not followed${res.headers.location ? ` (to ${res.headers.location})` : ''}` : `HTTP ${status}`;
-          finish(fail(snippet ? `${kind}: ${snippet}` : kind, status));
+        current = req;
+
+        req.on('socket', (socket) => {
+          if (options.allowPrivateNetworks) return;
+          // Belt and braces: whatever resolved it, never talk to a forbidden peer.
+          const check = () => {
+            if (socket.remoteAddress && isForbiddenAddress(socket.remoteAddress)) {
+              req.destroy(new ForbiddenAddressError(`refused: connected to private or reserved address ${socket.remoteAddress}`));
+            }
+          };
+          if (socket.remoteAddress) check();
+          else socket.once('connect', check);
         });
-        res.on('error', (err) => finish(fail(describe(err), status)));
-      });
-      req.on('error', (err) => finish(fail(describe(err))));
-      req.end(payload);
+        req.on('response', (res) => {
+          answered = true;
+          const status = res.statusCode ?? 0;
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            if (size < MAX_ERROR_BODY) chunks.push(c);
+            size += c.length;
+          });
+          res.on('end', () => {
+            if (status >= 200 && status < 300) return finish({ ok: true, statusCode: status, error: null, durationMs: elapsed() });
+            const snippet = Buffer.concat(chunks).toString('utf8').slice(0, MAX_ERROR_BODY).replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+            const kind = status >= 300 && status < 400 ? `redirect not followed${res.headers.location ? ` (to ${res.headers.location})` : ''}` : `HTTP ${status}`;
+            finish(fail(snippet ? `${kind}: ${snippet}` : kind, status));
+          });
+          res.on('error', (err) => finish(fail(describe(err), status)));
+        });
+        req.on('error', (err: Error & { code?: string }) => {
+          // A kept-alive connection that the receiver closed just as it was reused: the request went
+          // nowhere, so it is sent once more, within the same deadline.
+          if (firstTry && !settled && !answered && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return post(false);
+          finish(fail(describe(err)));
+        });
+        req.end(payload);
+      };
+      post(true);
     });
   }
 

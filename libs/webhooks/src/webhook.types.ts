@@ -37,6 +37,9 @@ export interface Delivery {
   attemptLog: DeliveryAttempt[];
 }
 
+/** How a held lease (a delivery and the token it was leased under) is named in a set. */
+export const leaseKey = (deliveryId: string, token: string): string => `${deliveryId} ${token}`;
+
 /** What the worker needs to send one attempt of a delivery. */
 export interface DeliveryWork {
   deliveryId: string;

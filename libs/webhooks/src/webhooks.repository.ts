@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DbService, Prisma } from '@app/db';
 import { newId, type PageRequest, type TenantId } from '@app/common';
-import type { DeliveryStatus, Endpoint, Delivery, DeliveryAttempt, DeliveryWork, NewEndpoint } from './webhook.types.js';
+import { type DeliveryStatus, type Endpoint, type Delivery, type DeliveryAttempt, type DeliveryWork, leaseKey, type NewEndpoint } from './webhook.types.js';
 
 type EndpointRow = Prisma.WebhookEndpointGetPayload<object>;
 type DeliveryRow = Prisma.WebhookDeliveryGetPayload<{ include: { attemptsLog: true } }>;
@@ -150,11 +150,12 @@ export class WebhooksRepository {
   }
 
   /**
-   * @crossTenant the delivery worker takes the lease of attempt `attempt` of each delivery and loads
-   * what it needs to send them, in one statement: only one worker sends a given attempt at a time, a
-   * crashed worker's lease simply runs out, and a delivery left out has nothing to do (done, or leased).
+   * @crossTenant the delivery worker takes the lease of attempt `attempt` of each delivery under
+   * `token` and loads what it needs to send them, in one statement: only one worker holds a given
+   * attempt at a time, a crashed worker's lease simply runs out, and a delivery left out has nothing to
+   * do (done, or leased by a live worker).
    */
-  async leaseWork(deliveryIds: string[], attempt: number, leaseMs: number): Promise<DeliveryWork[]> {
+  async leaseWork(deliveryIds: string[], attempt: number, leaseMs: number, token: string): Promise<DeliveryWork[]> {
     const rows = await this.db.client.$queryRaw<
       {
         id: string;
@@ -171,7 +172,7 @@ export class WebhooksRepository {
       }[]
     >`
       UPDATE webhook_deliveries d
-         SET leased_until = now() + make_interval(secs => ${leaseMs / 1000}::float8), updated_at = now()
+         SET leased_until = now() + make_interval(secs => ${leaseMs / 1000}::float8), lease_token = ${token}, updated_at = now()
         FROM webhook_endpoints e, outbox_events o
        WHERE d.id = ANY(${deliveryIds}::text[]) AND d.status = 'pending' AND d.attempts = ${attempt - 1}
          AND (d.leased_until IS NULL OR d.leased_until < now())
@@ -190,10 +191,26 @@ export class WebhooksRepository {
   }
 
   /**
-   * @crossTenant records attempts and the deliveries' new states in one statement, each once: a
-   * second record of the same attempt (a job that ran twice) changes nothing. Returns the ids recorded.
+   * @crossTenant extends the leases still held under their tokens; returns those, named by leaseKey. A
+   * lease missing from the answer was lost: it ran out and another worker took it, or it was recorded.
    */
-  async recordAttempts(outcomes: Array<AttemptOutcome & { deliveryId: string }>): Promise<Set<string>> {
+  async renewLeases(leases: ReadonlyArray<{ deliveryId: string; token: string }>, leaseMs: number): Promise<Set<string>> {
+    if (leases.length === 0) return new Set();
+    const rows = await this.db.client.$queryRaw<{ id: string; lease_token: string }[]>`
+      UPDATE webhook_deliveries d
+         SET leased_until = now() + make_interval(secs => ${leaseMs / 1000}::float8)
+        FROM unnest(${leases.map((l) => l.deliveryId)}::text[], ${leases.map((l) => l.token)}::text[]) AS h(id, token)
+       WHERE d.id = h.id AND d.lease_token = h.token AND d.status = 'pending'
+      RETURNING d.id, d.lease_token`;
+    return new Set(rows.map((r) => leaseKey(r.id, r.lease_token)));
+  }
+
+  /**
+   * @crossTenant records attempts and the deliveries' new states in one statement, each once and only
+   * under the lease it was sent under: a second record of the same attempt (a job that ran twice), or
+   * one whose lease another worker took, changes nothing. Returns the ids recorded.
+   */
+  async recordAttempts(outcomes: Array<AttemptOutcome & { deliveryId: string; leaseToken: string }>): Promise<Set<string>> {
     if (outcomes.length === 0) return new Set();
     const rows = await this.db.client.$queryRaw<{ delivery_id: string }[]>`
       WITH o AS (
@@ -201,14 +218,14 @@ export class WebhooksRepository {
           ${outcomes.map((x) => x.deliveryId)}::text[], ${outcomes.map((x) => x.attempt)}::int[],
           ${outcomes.map((x) => x.startedAt.toISOString())}::timestamptz[], ${outcomes.map((x) => x.durationMs)}::int[],
           ${outcomes.map((x) => x.statusCode)}::int[], ${outcomes.map((x) => x.error)}::text[], ${outcomes.map((x) => x.status)}::text[],
-          ${outcomes.map((x) => x.nextAttemptAt?.toISOString() ?? null)}::timestamptz[]
-        ) AS o(id, attempt, started_at, duration_ms, status_code, error, status, next_attempt_at)
+          ${outcomes.map((x) => x.nextAttemptAt?.toISOString() ?? null)}::timestamptz[], ${outcomes.map((x) => x.leaseToken)}::text[]
+        ) AS o(id, attempt, started_at, duration_ms, status_code, error, status, next_attempt_at, lease_token)
       ), updated AS (
         UPDATE webhook_deliveries d
            SET attempts = o.attempt, status = o.status, last_status_code = o.status_code, last_error = o.error,
-               next_attempt_at = o.next_attempt_at, leased_until = NULL, updated_at = now()
+               next_attempt_at = o.next_attempt_at, leased_until = NULL, lease_token = NULL, updated_at = now()
           FROM o
-         WHERE d.id = o.id AND d.attempts = o.attempt - 1 AND d.status = 'pending'
+         WHERE d.id = o.id AND d.attempts = o.attempt - 1 AND d.status = 'pending' AND d.lease_token = o.lease_token
         RETURNING d.id
       )
       INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error)
@@ -217,16 +234,18 @@ export class WebhooksRepository {
     return new Set(rows.map((r) => r.delivery_id));
   }
 
-  /** @crossTenant gives up on a delivery whose endpoint was deleted. */
-  async failForDeletedEndpoint(deliveryId: string): Promise<void> {
+  /** @crossTenant gives up on a delivery whose endpoint was deleted, if its lease is still `token`'s. */
+  async failForDeletedEndpoint(deliveryId: string, token: string): Promise<void> {
     await this.db.client.$executeRaw`
-      UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint deleted', next_attempt_at = NULL, leased_until = NULL, updated_at = now()
-       WHERE id = ${deliveryId} AND status = 'pending'`;
+      UPDATE webhook_deliveries
+         SET status = 'failed', last_error = 'endpoint deleted', next_attempt_at = NULL, leased_until = NULL, lease_token = NULL, updated_at = now()
+       WHERE id = ${deliveryId} AND status = 'pending' AND lease_token = ${token}`;
   }
 
   /**
    * @crossTenant the sweeper's work: pending deliveries overdue by `graceMs` whose lease (if any) ran
-   * out. Their job was lost (Redis flushed, a crash between commit and enqueue) or is late.
+   * out. Live workers renew the leases they hold, so their job was lost (Redis flushed, a crash between
+   * commit and enqueue), its worker died, or it is late.
    */
   async overdue(graceMs: number, limit: number): Promise<{ id: string; attempts: number }[]> {
     return this.db.client.$queryRaw<{ id: string; attempts: number }[]>`

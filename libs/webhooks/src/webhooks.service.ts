@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type AppConfig, AppError, encryptSecret, InjectConfig, newId, newWebhookSecret, type Page, type PageRequest, type TenantId, toPage } from '@app/common';
 import { isForbiddenHostLiteral } from './ssrf.js';
 import { WebhookQueue } from './webhook-queue.js';
@@ -11,8 +11,13 @@ export interface CreateEndpointInput {
   description?: string;
 }
 
+/** How long a manual retry waits for its job to be queued before answering anyway. */
+const ENQUEUE_WAIT_MS = 1_500;
+
 @Injectable()
 export class WebhooksService {
+  private readonly logger = new Logger('Webhooks');
+
   constructor(
     private readonly repo: WebhooksRepository,
     private readonly queue: WebhookQueue,
@@ -57,9 +62,25 @@ export class WebhooksService {
     if (!delivery) throw AppError.notFound('delivery');
     if (delivery.status === 'succeeded') throw AppError.conflict('the delivery already succeeded');
     if (!(await this.repo.scheduleManualRetry(tenantId, deliveryId))) throw AppError.conflict('the delivery changed meanwhile; retry');
-    // If Redis is away the sweeper picks it up from PostgreSQL shortly.
-    await this.queue.ensure(deliveryId, delivery.attempts + 1).catch(() => undefined);
+    // The change in PostgreSQL is the retry: the sweeper re-drives it from there. The job only makes it
+    // sooner, and while Redis is away BullMQ's commands wait for it indefinitely: the answer does not.
+    await this.enqueueBriefly(this.queue.ensure(deliveryId, delivery.attempts + 1));
     return toDeliveryView((await this.repo.findDelivery(tenantId, endpointId, deliveryId))!);
+  }
+
+  private async enqueueBriefly(enqueue: Promise<unknown>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.logger.warn('the queue did not answer; the sweeper will re-drive the delivery', { waited_ms: ENQUEUE_WAIT_MS });
+        resolve();
+      }, ENQUEUE_WAIT_MS);
+    });
+    try {
+      await Promise.race([enqueue.catch((err: unknown) => this.logger.warn('could not queue the retry; the sweeper will', { error: String(err) })), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async requireEndpoint(tenantId: TenantId, id: string): Promise<void> {

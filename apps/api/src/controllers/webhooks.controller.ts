@@ -64,7 +64,9 @@ export class WebhooksController {
   @HttpCode(202)
   @ApiOperation({
     summary: 'Retry a delivery now',
-    description: 'A failed delivery gets one more attempt; a pending one is attempted now. 409 if it already succeeded.',
+    description:
+      'A failed delivery gets one more attempt; a pending one is attempted now. 409 if it already succeeded. ' +
+      'The retry is recorded in the database: it answers even while the queue (Redis) is unreachable, and the worker picks the delivery up from the database.',
   })
   @ApiAcceptedResponse({ type: DeliveryDto })
   @ApiErrors(404, 409)
