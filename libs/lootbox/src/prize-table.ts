@@ -36,9 +36,11 @@ export function tierTable(tier: Tier, currency: string, evTarget: bigint): { tab
   const totalWeight = BigInt(shape.reduce((a, [w]) => a + w, 0));
   const weightedMultiples = BigInt(shape.reduce((a, [w, m]) => a + w * m, 0));
   const prizes: Prize[] = [];
+  const values: bigint[] = [];
   for (const [weight, multiple] of shape) {
     if (multiple === 0) {
       prizes.push({ weight, reward: { type: 'nothing' } });
+      values.push(0n);
       continue;
     }
     // round(multiple × target × W / Σ w·m), in integers
@@ -54,9 +56,9 @@ export function tierTable(tier: Tier, currency: string, evTarget: bigint): { tab
           ? { type: 'winz', amount: value }
           : { type: 'external', amount: value, currency, description: `${formatUnits(value)} ${currency} cash prize` },
     });
+    values.push(amount);
   }
-  const values = prizes.map((p) => (p.reward.type === 'nothing' ? 0n : BigInt((p.reward as { amount: number }).amount)));
-  const ev = expectedValue(prizes.map((p) => BigInt(p.weight)), values);
+  const ev = expectedValue(shape.map(([w]) => BigInt(w)), values);
   if (!withinOnePercent(ev, evTarget)) {
     return { problem: `is too small for the ${tier} table: its prizes, rounded to the milli, would make the EV ${ev.rounded}, more than 1% from ${evTarget}` };
   }
