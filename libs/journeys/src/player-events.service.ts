@@ -75,9 +75,9 @@ export class PlayerEventsService {
         // Recipe 1 fires `{ trigger: "first_deposit" }` alone: such a deposit counts, adds nothing to
         // total_deposited and activates no bonus (a match needs an amount). The currency defaults to
         // the player's.
-        const currency = input.currency ?? player.currency ?? undefined;
-        const first = await this.players.recordDeposit(tenantId, player, input.amount ?? null, currency ?? null, occurredAt);
-        if (input.amount !== undefined && currency !== undefined) {
+        const currency = input.currency ?? player.currency;
+        const first = await this.players.recordDeposit(tenantId, player, input.amount ?? null, currency, occurredAt);
+        if (input.amount !== undefined && currency !== null) {
           await this.bonuses.onDeposit(tenantId, player, { amount: input.amount, currency, occurredAt }, now);
         }
         triggers = first ? ['deposit', 'first_deposit'] : ['deposit'];
