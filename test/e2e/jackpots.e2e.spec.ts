@@ -208,7 +208,7 @@ describe('jackpots', () => {
     expect(won.body).toMatchObject({ contribution: 1_000, won: true, win: { amount: 1_000 }, pool_amount: 0 });
   });
 
-  it('a wager replays a contribution that holds its key, and refuses other facts', async () => {
+  it('a wager takes the contribution that holds its key, whatever facts the contribution had', async () => {
     const tenant = await createTenant(api.platform);
     const named = await jackpot({ must_drop_by: 1_000_000_000 }, tenant);
     const auto = await jackpot({ must_drop_by: 1_000_000_000, auto_enroll: true }, tenant);
@@ -222,12 +222,18 @@ describe('jackpots', () => {
     expect(res.body.jackpots).toEqual([first[0].body, first[1].body]);
     for (const j of [named, auto]) expect((await tenant.server.get(`/v1/jackpots/${j.id}`)).body.pool_exact).toBe('100030');
 
+    // other facts: the wager is its own key (API.md §2) and is recorded; the jackpot took that wager
+    // id once already, so its entry answers the stored contribution and adds nothing
     const held = uniqueRef('w');
-    expect((await contribute(auto.id, { source_wager_id: held, player_id: p.id, bet_amount: 2_000 }, tenant)).status).toBe(201);
-    const refused = await tenant.server.post('/v1/wagers', { ...body, source_wager_id: held, bet_amount: 5_000, jackpot_ids: [] });
-    expect(refused.status).toBe(422);
-    expect(refused.body.error.code).toBe('idempotency_key_reused');
+    const direct = await contribute(auto.id, { source_wager_id: held, player_id: p.id, bet_amount: 2_000 }, tenant);
+    expect(direct.status).toBe(201);
+    const other = { ...body, source_wager_id: held, bet_amount: 5_000, jackpot_ids: [] };
+    const recorded = await tenant.server.post('/v1/wagers', other);
+    expect(recorded.status).toBe(201);
+    expect(recorded.body.jackpots).toEqual([direct.body]);
     expect((await tenant.server.get(`/v1/jackpots/${auto.id}`)).body.pool_exact).toBe('100060');
+    expect((await tenant.server.get(`/v1/players/${p.id}`)).body.stats.total_wagered).toBe(7_000);
+    expect((await tenant.server.post('/v1/wagers', other)).text).toBe(recorded.text);
   });
 
   it('takes wagers from POST /v1/wagers: the jackpots named and the auto_enroll ones of the currency', async () => {

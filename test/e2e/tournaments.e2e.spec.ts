@@ -270,7 +270,7 @@ describe('routing wagers from POST /v1/wagers', () => {
 });
 
 describe('a key shared by a direct score and a later wager', () => {
-  it('the wager replays the score it finds, named or auto_enroll, and refuses other facts; a lone wager is unaffected', async () => {
+  it('the wager takes the score it finds, named or auto_enroll, whatever facts the score had; a lone wager is unaffected', async () => {
     const tenant = await createTenant(api.platform);
     const named = await tournament({}, tenant);
     const auto = await tournament({ auto_enroll: true }, tenant);
@@ -288,16 +288,24 @@ describe('a key shared by a direct score and a later wager', () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual(res.body);
 
-    // other facts under a key a direct score holds: the wager is a reused key, and stores nothing
+    // other facts under a key a direct score holds (here without the game fields, which /score may
+    // leave out): the wager is its own key (API.md §2) and is recorded; the tournament counted that
+    // wager id once already, so its entry answers the stored score and adds nothing
     const held = uniqueRef('w');
-    expect((await tenant.server.post(`/v1/tournaments/${auto.id}/score`, { ...facts, source_wager_id: held })).status).toBe(201);
-    const clash = wager(p.id, { source_wager_id: held, bet_amount: 4_000 });
-    const refused = await tenant.server.post('/v1/wagers', clash);
-    expect(refused.status).toBe(422);
-    expect(refused.body.error.code).toBe('idempotency_key_reused');
-    const { rows } = await env.pool.query('SELECT count(*)::int n FROM wagers WHERE source_wager_id = $1', [clash.source_wager_id]);
-    expect(rows[0].n).toBe(0);
-    expect((await tenant.server.get(`/v1/players/${p.id}`)).body.stats.total_wagered).toBe(3_000);
+    const { game_code: _code, game_category: _category, ...bare } = facts;
+    const direct = await tenant.server.post(`/v1/tournaments/${auto.id}/score`, { ...bare, source_wager_id: held });
+    expect(direct.status).toBe(201);
+    const other = wager(p.id, { source_wager_id: held, bet_amount: 4_000 });
+    const recorded = await tenant.server.post('/v1/wagers', other);
+    expect(recorded.status).toBe(201);
+    expect(recorded.body.tournaments).toEqual([direct.body]);
+    const { rows } = await env.pool.query('SELECT bet_amount::int AS bet FROM wagers WHERE source_wager_id = $1', [other.source_wager_id]);
+    expect(rows).toEqual([{ bet: 4_000 }]);
+    expect((await tenant.server.get(`/v1/players/${p.id}`)).body.stats.total_wagered).toBe(7_000);
+    expect((await tenant.server.get(`/v1/tournaments/${auto.id}/leaderboard`)).body.entries).toEqual([expect.objectContaining({ player_id: p.id, score: 6_000 })]);
+    const replayed = await tenant.server.post('/v1/wagers', other);
+    expect(replayed.status).toBe(200);
+    expect(replayed.body).toEqual(recorded.body);
   });
 });
 

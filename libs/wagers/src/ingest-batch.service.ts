@@ -225,9 +225,10 @@ export class IngestBatch {
       live = live.filter((i) => players.has(i));
       const hashOfItem = (i: number) => (hashes.get(i) ?? createdHashes.get(i))!;
 
-      // 5. where each item scores and contributes. A wager's key may already be held there by a
-      //    direct score or contribution (found only in a recheck round): the same facts are that
-      //    key's replay, other facts refuse the wager, as any reused key with another payload.
+      // 5. where each item scores and contributions go. A wager's id may already be a key there, held
+      //    by a direct score or contribution (found only in a recheck round): the wager is scored or
+      //    contributed once per tournament or jackpot, so that entry answers what the key stored and
+      //    does nothing, and the wager (its own key, API.md §2) goes on with its other effects.
       const held = recheck
         ? await this.repo.keysHeldForWagers(tenantId, {
             tournamentIds: [...tournaments.keys()],
@@ -239,12 +240,7 @@ export class IngestBatch {
       const fresh: Fresh[] = [];
       for (const index of live) {
         const f: Fresh = { index, item: items[index], player: players.get(index)!, settledAt: settledAt(index) };
-        const route = routeOf(f, tournaments, jackpots, hashOfItem(index), now, f.item.kind === 'wager' ? held : null);
-        if (route === 'reused') {
-          errors.set(index, AppError.idempotencyKeyReused('source_wager_id'));
-          continue;
-        }
-        routes.set(index, route);
+        routes.set(index, routeOf(f, tournaments, jackpots, hashOfItem(index), now, f.item.kind === 'wager' ? held : null));
         fresh.push(f);
       }
       const wagersIn = fresh.filter((f): f is Fresh & { item: { kind: 'wager'; input: WagerInput } } => f.item.kind === 'wager');
@@ -482,8 +478,8 @@ interface Route {
 
 /**
  * An item's score and contribution entries. `held`: the keys direct scores and contributions hold
- * for a wager's id; an entry whose key is held with the same facts answers the stored answer and does
- * nothing, one held with other facts makes the whole wager a reused key.
+ * for a wager's id; an entry whose key is held answers the stored answer and does nothing, whatever
+ * facts the direct call had (the tournament or jackpot counted that wager id once already).
  */
 function routeOf(
   f: Fresh,
@@ -492,11 +488,10 @@ function routeOf(
   hash: string,
   now: Date,
   held: { scores: Map<string, StoredAnswer>; contributions: Map<string, StoredAnswer> } | null,
-): Route | 'reused' {
+): Route {
   const scores: Route['scores'] = [];
   for (const e of scoreEntriesOf(f, tournaments, hash, now)) {
     const stored = e.skip ? undefined : held?.scores.get(`${e.tournament.id}|${e.sourceWagerId}`);
-    if (stored && stored.requestHash !== e.requestHash) return 'reused';
     scores.push(stored ? (stored.response as ScoreResult) : e);
   }
   const contributions: Route['contributions'] = [];
@@ -506,7 +501,6 @@ function routeOf(
       continue;
     }
     const stored = held?.contributions.get(`${c.jackpotId}|${c.sourceWagerId}`);
-    if (stored && stored.requestHash !== c.requestHash) return 'reused';
     contributions.push(stored ? (stored.response as ContributionResult) : c);
   }
   return { scores, contributions };

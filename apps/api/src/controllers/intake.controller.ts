@@ -27,7 +27,9 @@ export class IntakeController {
       'wagering of their active bonuses in that currency: bet × the category weight, nothing above max_bet; fires the ' +
       'journey trigger wager; scores the tournaments named in tournament_ids and every running auto_enroll tournament of ' +
       'the currency; contributes to the jackpots named and the auto_enroll ones of the currency. The (tournament, ' +
-      'source_wager_id) and (jackpot, source_wager_id) keys are shared with the score and contribute endpoints. An unknown ' +
+      'source_wager_id) and (jackpot, source_wager_id) keys are shared with the score and contribute endpoints: where a direct score or contribution ' +
+      'already holds one, the wager is still recorded with its other effects and that entry is the stored answer, adding ' +
+      'nothing. An unknown ' +
       'tournament or jackpot id is a 404 that stores nothing; a named tournament that cannot take the wager answers why ' +
       '(tournament_not_running, currency_mismatch) in its entry. An external_ref never seen before creates the player.',
   })
