@@ -100,11 +100,17 @@ describe('jackpots', () => {
     const body = { source_wager_id: uniqueRef('w'), player_id: p.id, bet_amount: 1 };
     const first = await contribute(j.id, body);
     expect(first.status).toBe(201);
-    expect(first.body).toEqual({ jackpot_id: j.id, contribution: 0.015, pool_amount: 100_000, won: false });
-    for (let i = 0; i < 99; i++) await contribute(j.id, { player_id: p.id, bet_amount: 1 });
+    // 0.015 of a milli: carried in the pool, and no whole milli yet
+    expect(first.body).toEqual({ jackpot_id: j.id, contribution: 0, pool_amount: 100_000, won: false });
+    const answers = [first.body];
+    for (let i = 0; i < 99; i++) answers.push((await contribute(j.id, { player_id: p.id, bet_amount: 1 })).body);
     const after = (await acme.server.get(`/v1/jackpots/${j.id}`)).body;
     expect(after.pool_exact).toBe('100001.5');
     expect(after.pool_amount).toBe(100_001);
+    // every answer is whole millis, and they add up to the pool's whole millis: the 67th completed one
+    expect(answers.every((a) => Number.isInteger(a.contribution))).toBe(true);
+    expect(answers.map((a, i) => [i, a.contribution]).filter(([, c]) => c !== 0)).toEqual([[66, 1]]);
+    expect(answers.reduce((sum, a) => sum + a.contribution, 0)).toBe(after.pool_amount - 100_000);
     expect(after.totals).toEqual({ seeded: '100000', contributed: '1.5', won: '0' });
 
     const again = await contribute(j.id, { ...body, player_id: undefined, external_ref: p.external_ref });
@@ -179,6 +185,11 @@ describe('jackpots', () => {
     for (const w of all) expect(verify(w).status).toBe(0);
     const view = (await acme.server.get(`/v1/jackpots/${j.id}`)).body;
     expect(nanos(view.pool_exact) + nanos(view.totals.won)).toBe(nanos(view.totals.seeded) + nanos(view.totals.contributed));
+    // what a client sees adds up in whole millis too: seed amounts + the answers' contributions = pool_amount + wins
+    const answered = answers.reduce((sum, a) => sum + a.body.contribution, 0);
+    const paid = all.reduce((sum, w) => sum + w.amount, 0);
+    expect(answers.every((a) => Number.isInteger(a.body.contribution))).toBe(true);
+    expect(c.cycles * 1_000 + answered).toBe(view.pool_amount + paid);
   });
 
   it('rolls each progressive contribution from the seed and the source_wager_id', async () => {

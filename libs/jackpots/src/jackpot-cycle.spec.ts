@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { applyContributions, type CycleState, type JackpotTerms, type NewSeed } from './jackpot-cycle.js';
 import { dropPoint, jackpotSeedCommit, roll, rollWins } from './jackpot-fair.js';
 import { contributionNanos, formatScaled, NANOS_PER_MILLI, parseScaled, splitPool } from './pool-math.js';
+import { wholeMillisAdded } from './jackpot.types.js';
 
 /** A deterministic seed source: the n-th seed is sha256("seed-n"). */
 function seeds(prefix = 'seed'): () => NewSeed {
@@ -121,6 +122,38 @@ describe('a must_drop cycle', () => {
     // each win's seed is the one committed for its cycle, and the next cycle has a new one
     for (const w of wins) expect(jackpotSeedCommit(w.proof.seed)).toBe(w.proof.seed_commit);
     expect(new Set(wins.map((w) => w.proof.seed)).size).toBe(wins.length);
+  });
+
+  it('answers whole millis per contribution that add up exactly: pool_amount = seed + the cycle\'s contributions', () => {
+    const next = seeds('whole');
+    let state = start(MUST_DROP, next);
+    let answered = 0n; // the whole millis answered, over all cycles
+    let cycleAnswered = 0n;
+    let won = 0n;
+    let cycles = 1n;
+    for (const bet of bets(20_000, 11)) {
+      const before = state.poolNanos;
+      const { outcomes, state: after } = applyContributions(MUST_DROP, state, [bet], next);
+      const [o] = outcomes;
+      const whole = wholeMillisAdded(before, o.contributionNanos);
+      expect(whole).toBeGreaterThanOrEqual(0n);
+      answered += whole;
+      cycleAnswered += whole;
+      if (o.win) {
+        // the win pays the seed amount plus every whole milli the cycle's contributions were answered
+        expect(o.win.amount).toBe(MUST_DROP.seedAmount + cycleAnswered);
+        won += o.win.amount;
+        cycles += 1n;
+        cycleAnswered = 0n;
+      }
+      state = after;
+      expect(state.poolNanos / NANOS_PER_MILLI).toBe(MUST_DROP.seedAmount + cycleAnswered);
+    }
+    expect(cycles).toBeGreaterThan(5n);
+    expect(state.poolNanos / NANOS_PER_MILLI + won).toBe(cycles * MUST_DROP.seedAmount + answered);
+    // a fraction of a milli alone answers 0; the one that completes a milli answers it
+    expect(wholeMillisAdded(100_000n * NANOS_PER_MILLI, 15_000_000n / 1000n)).toBe(0n);
+    expect(wholeMillisAdded(100_000n * NANOS_PER_MILLI + 999_990_000n, 15_000n)).toBe(1n);
   });
 
   it('gives the same outcomes for the same seed and contributions (replayable, no hidden randomness)', () => {

@@ -101,12 +101,13 @@ export class JackpotEngine {
       const j = pool.jackpot;
       const reason = isExcluded(e.player, now) ? 'player_excluded' : j.minBet !== null && e.betAmount < j.minBet ? 'below_min_bet' : undefined;
       if (reason) {
-        const result = contributionResult(j.id, 0n, pool.cycle.poolNanos, null, reason);
+        const result = contributionResult(j.id, pool.cycle.poolNanos, 0n, pool.cycle.poolNanos, null, reason);
         results.push(result);
         writes.contributions.push(row(e, pool.cycle.cycle, 0n, result));
         continue;
       }
       const cycleBefore = pool.cycle.cycle;
+      const poolBefore = pool.cycle.poolNanos;
       const { outcomes, state: after } = applyContributions(j, pool.cycle, [{ sourceWagerId: e.sourceWagerId, betAmount: e.betAmount }], () => {
         const s = this.jackpots.sealedSeed(pool.cycle.cycle + 1);
         this.remember(s.id, s.seed);
@@ -123,7 +124,7 @@ export class JackpotEngine {
         writes.wins.push(this.winWrite(j, e, o.win, win.id, now));
       }
       pool.cycle = after;
-      const result = contributionResult(j.id, o.contributionNanos, after.poolNanos, win);
+      const result = contributionResult(j.id, poolBefore, o.contributionNanos, after.poolNanos, win);
       results.push(result);
       writes.contributions.push(row(e, cycleBefore, o.contributionNanos, result));
     }

@@ -1,5 +1,5 @@
 import type { JackpotType, WinProof } from './jackpot-cycle.js';
-import { formatScaled, nanosToMillisNumber, NANOS_PER_MILLI, RATE_DECIMALS } from './pool-math.js';
+import { formatScaled, NANOS_PER_MILLI, RATE_DECIMALS } from './pool-math.js';
 
 export interface Jackpot {
   id: string;
@@ -72,7 +72,11 @@ export function toJackpotView(j: Jackpot): JackpotView {
 /** The answer of POST /v1/jackpots/:id/contribute, and of each jackpot in a POST /v1/wagers answer. */
 export interface ContributionResult {
   jackpot_id: string;
-  /** millis, exact (fractions of a milli are carried in the pool) */
+  /**
+   * the whole millis this contribution added to the pool: fractions of a milli are carried in the pool
+   * (pool_exact) and count when they complete a milli, so pool_amount = seed_amount + the cycle's
+   * contributions and seed amounts + contributions = pool_amount + wins, exactly, in whole millis
+   */
   contribution: number;
   /** the pool's whole millis after this contribution (after the reset, when it won) */
   pool_amount: number;
@@ -82,14 +86,31 @@ export interface ContributionResult {
   reason?: string;
 }
 
-export const contributionResult = (jackpotId: string, nanos: bigint, poolNanos: bigint, win: { id: string; amount: bigint } | null, reason?: string): ContributionResult => ({
+/** `poolBeforeNanos` and `addedNanos`: the pool before this contribution and what it added (before any reset). */
+export const contributionResult = (
+  jackpotId: string,
+  poolBeforeNanos: bigint,
+  addedNanos: bigint,
+  poolNanos: bigint,
+  win: { id: string; amount: bigint } | null,
+  reason?: string,
+): ContributionResult => ({
   jackpot_id: jackpotId,
-  contribution: nanosToMillisNumber(nanos),
+  contribution: Number(wholeMillisAdded(poolBeforeNanos, addedNanos)),
   pool_amount: Number(poolNanos / NANOS_PER_MILLI),
   won: win !== null,
   ...(win && { win: { win_id: win.id, amount: Number(win.amount) } }),
   ...(reason !== undefined && { reason }),
 });
+
+/**
+ * The whole millis a contribution of `addedNanos` adds to a pool of `poolBeforeNanos`: the pool's
+ * whole millis after it, less before it. Summed over a cycle, they are the whole millis the cycle
+ * added (a pool starts each cycle at seed_amount plus a carried fraction below one milli).
+ */
+export function wholeMillisAdded(poolBeforeNanos: bigint, addedNanos: bigint): bigint {
+  return (poolBeforeNanos + addedNanos) / NANOS_PER_MILLI - poolBeforeNanos / NANOS_PER_MILLI;
+}
 
 export interface JackpotWinView {
   win_id: string;

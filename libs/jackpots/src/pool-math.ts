@@ -34,8 +34,3 @@ export function contributionNanos(betAmount: bigint, rateNanos: bigint): bigint 
 export function splitPool(poolNanos: bigint): { millis: bigint; carry: bigint } {
   return { millis: poolNanos / NANOS_PER_MILLI, carry: poolNanos % NANOS_PER_MILLI };
 }
-
-/** Nanos as a JSON number of millis (exact up to 2^53 nanos; beyond that, the nearest double). */
-export function nanosToMillisNumber(nanos: bigint): number {
-  return Number(formatScaled(nanos, RATE_DECIMALS));
-}

@@ -464,7 +464,7 @@ function contributionEntriesOf(f: Fresh, jackpots: Map<string, Jackpot>, hash: s
   const keyHash = contributionHash(w.betAmount, w.currency, player.id);
   return [...listed.map((id) => jackpots.get(id)!), ...auto].map((j) =>
     j.currency !== w.currency
-      ? contributionResult(j.id, 0n, j.poolNanos, null, 'currency_mismatch')
+      ? contributionResult(j.id, j.poolNanos, 0n, j.poolNanos, null, 'currency_mismatch')
       : { jackpotId: j.id, sourceWagerId: w.sourceWagerId, player, betAmount: w.betAmount, requestHash: keyHash },
   );
 }

@@ -113,7 +113,12 @@ class WinRefDto {
 
 export class ContributionResultDto {
   @ApiProperty() jackpot_id!: string;
-  @ApiProperty({ description: 'millis, exact (fractions of a milli are carried in the pool)' }) contribution!: number;
+  @ApiProperty({
+    description:
+      'the whole millis this contribution added to the pool: fractions of a milli are carried in the pool (pool_exact) and count ' +
+      'when they complete a milli, so pool_amount = seed_amount + the contributions of the cycle, exactly',
+  })
+  contribution!: number;
   @ApiProperty({ description: "the pool's whole millis after this contribution (after the reset, when it won)" }) pool_amount!: number;
   @ApiProperty() won!: boolean;
   @ApiPropertyOptional({ type: WinRefDto }) win?: WinRefDto;
