@@ -424,6 +424,27 @@ describe('the end of a tournament', () => {
     expect(grants.rows.map((r) => r.grant_key)).toEqual([`tournament:${t.id}:rank:2`]);
   });
 
+  it('withholds the prize of a player excluded by the end, and says why; no one else moves up', async () => {
+    const tenant = await createTenant(api.platform);
+    const [a, b, c] = await Promise.all([0, 1, 2].map(() => createPlayer(tenant.server)));
+    const t = await tournament(
+      { ends_at: iso(Date.now() + 800), finalize_grace_seconds: 0, prizes: [{ rank_from: 1, rank_to: 2, reward: { type: 'winz', amount: 3_000 } }] },
+      tenant,
+    );
+    for (const [p, bet] of [[a, 900], [b, 500], [c, 100]] as const) expect((await score(t.id, { player_id: p.id, bet_amount: bet }, tenant)).status).toBe(201);
+    expect((await tenant.server.patch(`/v1/players/${a.id}`, { self_excluded: true })).status).toBe(200);
+    const finished = await eventually(async () => {
+      const res = (await tenant.server.get(`/v1/tournaments/${t.id}`)).body;
+      return res.status === 'finished' ? res : undefined;
+    }, 15_000, 'the tournament to finish');
+    expect(finished.results).toEqual([
+      expect.objectContaining({ rank: 1, player_id: a.id, granted: false, grant_id: null, result: null, error: 'player_excluded' }),
+      expect.objectContaining({ rank: 2, player_id: b.id, granted: true, grant_id: expect.any(String) }),
+    ]);
+    const balance = async (p: string) => (await tenant.server.get(`/v1/players/${p}/wallet`)).body.balance;
+    expect(await Promise.all([a, b, c].map((p) => balance(p.id)))).toEqual([0, 3_000, 0]);
+  });
+
   it('a cancelled tournament takes no scores and pays no prizes', async () => {
     const t = await tournament({ ends_at: iso(Date.now() + 500), finalize_grace_seconds: 0, prizes: [{ rank_from: 1, rank_to: 1, reward: { type: 'winz', amount: 5 } }] });
     const p = await createPlayer(acme.server);

@@ -57,7 +57,7 @@ export class TournamentFinalizer {
           const player = await this.players.require(tenantId, s.playerId);
           const base = { rank, player_id: s.playerId, external_ref: refs.get(s.playerId) ?? player.externalRef, score: Number(s.score), reward };
           if (isExcluded(player, now)) {
-            results.push({ ...base, granted: false, grant_id: null, result: null });
+            results.push({ ...base, granted: false, grant_id: null, result: null, error: 'player_excluded' });
             continue;
           }
           // A prize that cannot be granted (its bonus template archived, a balance at its ceiling) is

@@ -41,7 +41,7 @@ export interface TournamentResult {
   granted: boolean;
   grant_id: string | null;
   result: RewardResult | null;
-  /** why a prize for a player who was not excluded was not granted: the refusal's code, or internal_error */
+  /** why the prize was not granted: player_excluded (excluded at the end), the refusal's code, or internal_error */
   error?: string;
 }
 
