@@ -180,6 +180,30 @@ describe('two API processes and two workers', () => {
     for (const x of wins) expect(x.amount).toBeLessThan(20_000 + 2_000);
   });
 
+  it('score every wager of players created on the fly by concurrent first wagers on both APIs', async () => {
+    // each new external_ref gets its first two wagers at once, one on each API: one process creates the
+    // player while the other waits on that insert, then must see the first one's score, not overwrite it
+    const t = (await acme.admin.post('/v1/tournaments', {
+      name: 'First wagers', currency: 'EUR', starts_at: iso(Date.now() - HOUR), ends_at: iso(Date.now() + HOUR), scoring: { metric: 'bet_amount' }, prizes: [],
+    })).body;
+    const refs = Array.from({ length: 60 }, () => uniqueRef('new'));
+    const sent = refs.flatMap((ref, i) => [1_000 + i, 2_000 + i].map((bet) => ({
+      source_wager_id: uniqueRef('fw'), external_ref: ref, bet_amount: bet, win_amount: 0, currency: 'EUR', game_code: 'book-of-dead', game_category: 'slots', tournament_ids: [t.id],
+    })));
+    const answers = await Promise.all(sent.map((body, i) => servers[i % 2].post('/v1/wagers', body)));
+    expect(answers.filter((a) => a.status !== 201).map((a) => a.text)).toEqual([]);
+    const board = (await acme.server.get(`/v1/tournaments/${t.id}/leaderboard?limit=500`)).body;
+    const scores = new Map(board.entries.map((e: any) => [e.external_ref, e.score]));
+    expect(refs.filter((ref, i) => scores.get(ref) !== 3_000 + 2 * i)).toEqual([]);
+    const { rows } = await env.pool.query(
+      `SELECT p.external_ref AS ref, p.total_wagered::int AS wagered, s.score::int AS score, s.wagers
+         FROM players p JOIN tournament_scores s ON s.player_id = p.id AND s.tournament_id = $1 WHERE p.external_ref = ANY($2)`,
+      [t.id, refs],
+    );
+    expect(rows.filter((r) => r.wagered !== r.score || r.wagers !== 2)).toEqual([]);
+    expect(rows).toHaveLength(refs.length);
+  });
+
   it('lose nothing and double nothing when an API is killed mid-load and the stream is re-fired', async () => {
     const w = await world(8);
     const sent = wagers(w, 400);

@@ -90,13 +90,21 @@ export class PlayersService {
    * POST /v1/players for it then fills it in and answers 201. An unknown plr_ id is 404.
    */
   async resolveForEvent(tenantId: TenantId, ref: PlayerRef, at: Date): Promise<Player> {
+    return (await this.createForEvent(tenantId, ref, at)) ?? (await this.players.findByRef(tenantId, 'playerId' in ref ? ref.playerId : ref.externalRef))!;
+  }
+
+  /**
+   * Creates the player an event names by an external_ref never seen, in the caller's transaction; null
+   * when the player exists (already, or created meanwhile by a concurrent transaction that this one
+   * waited for). A `plr_` id that names no one is a 404.
+   */
+  async createForEvent(tenantId: TenantId, ref: PlayerRef, at: Date): Promise<Player | null> {
     const given = 'playerId' in ref ? ref.playerId : ref.externalRef;
-    const found = await this.players.findByRef(tenantId, given);
-    if (found) return found;
+    if (await this.players.findByRef(tenantId, given)) return null;
     if ('playerId' in ref && hasPrefix(given, 'plr')) throw AppError.notFound('player');
     const player = this.newPlayer(tenantId, given, this.fieldsOf({ externalRef: given }, at), at);
     const inserted = await this.players.insertIfAbsent(tenantId, player, { requestHash: null, response: null });
-    if (!inserted) return (await this.players.findByRef(tenantId, given))!;
+    if (!inserted) return null;
     await this.created(tenantId, inserted, at);
     return inserted;
   }

@@ -14,6 +14,13 @@ export type Outcome = { ok: true; value: Replayable<unknown> } | { ok: false; er
 /** A key claimed by a transaction that committed while this batch ran: the batch runs again and replays it. */
 class DuplicateInFlight extends Error {}
 
+/**
+ * A player the batch was to create exists: another transaction created it after the lookup (this one
+ * waited on that insert). Its scores and bonuses were neither locked nor loaded by this batch, so the
+ * batch runs again with the player known: locked, then read as the other transaction left it.
+ */
+class PlayerAppeared extends Error {}
+
 const MAX_ROUNDS = 5;
 
 interface Fresh {
@@ -62,9 +69,9 @@ export class IngestBatch {
       try {
         pending = await this.round(tenantId, items, pending, outcomes, recheck);
       } catch (err) {
-        if (!(err instanceof DuplicateInFlight)) throw err;
+        if (!(err instanceof DuplicateInFlight || err instanceof PlayerAppeared)) throw err;
         if (round >= MAX_ROUNDS) throw AppError.conflict('a request with the same source_wager_id is still being processed; retry');
-        recheck = true;
+        if (err instanceof DuplicateInFlight) recheck = true;
       }
     }
     return outcomes as Outcome[];
@@ -215,7 +222,8 @@ export class IngestBatch {
           errors.set(i, AppError.notFound('player'));
           continue;
         } else {
-          const p = await this.players.resolveForEvent(tenantId, ref, now);
+          const p = await this.players.createForEvent(tenantId, ref, now);
+          if (!p) throw new PlayerAppeared();
           player = { id: p.id, externalRef: p.externalRef, selfExcluded: p.selfExcluded, excludedUntil: p.excludedUntil, currency: p.currency };
           created.set(refKey(ref), player);
           createdHashes.set(i, hashOf(items[i], player.id));
