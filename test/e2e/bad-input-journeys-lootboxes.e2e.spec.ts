@@ -22,6 +22,9 @@ import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { createPlayer, createTenant, type TestTenant } from '../support/factories.js';
 import { type Payload, type BadCase, type SendOptions, bodyOf, expectError, expectFields, expectValidationFailed, json, raw, lazy, without, fieldCases, missingCases, unknownCases, rawWith, RAW } from '../support/bad-input.js';
 
+/** A cursor of the right shape (an id) that names no item: a list answers the items before it. */
+const WELL_FORMED_CURSOR = `zzz_${'z'.repeat(26)}`;
+
 let env: TestEnv;
 let api: RunningApi;
 let acme: TestTenant;
@@ -726,6 +729,9 @@ const PAGE_QUERIES: Array<[query: string, field: string]> = [
   ['limit=1&limit=2', 'limit'],
   ['cursor=', 'cursor'],
   [`cursor=${'c'.repeat(65)}`, 'cursor'],
+  [`cursor=${'c'.repeat(64)}`, 'cursor'],
+  [`cursor=${WELL_FORMED_CURSOR}x`, 'cursor'],
+  ['cursor=garbage', 'cursor'],
   ['cursor=ab%00cd', 'cursor'],
   ['foo=1', 'foo'],
   ['limit=5&foo=1', 'foo'],
@@ -1204,7 +1210,7 @@ describe('the valid bodies the matrix was made from are accepted', () => {
   });
 
   it.each(ROUTES)('GET %s with a cursor of 64 characters → 200', async (route) => {
-    const res = await list(route, `cursor=${'c'.repeat(64)}`);
+    const res = await list(route, `cursor=${WELL_FORMED_CURSOR}`);
     expect(res.status).toBe(200);
     expect(Array.isArray(res.body.data)).toBe(true);
   });

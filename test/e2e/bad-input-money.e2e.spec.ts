@@ -22,6 +22,9 @@ import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { createPlayer, createTenant, type TestTenant, uniqueRef } from '../support/factories.js';
 import { type BadCase, type Payload, type SendOptions, expectError, expectFields, expectValidationFailed, json, raw, lazy, without, fieldCases, missingCases, unknownCases } from '../support/bad-input.js';
 
+/** A cursor of the right shape (an id) that names no item: a list answers the items before it. */
+const WELL_FORMED_CURSOR = `zzz_${'z'.repeat(26)}`;
+
 let env: TestEnv;
 let api: RunningApi;
 let acme: TestTenant;
@@ -835,6 +838,9 @@ const PAGE_QUERIES: Array<[query: string, field: string]> = [
   ['limit=1&limit=2', 'limit'],
   ['cursor=', 'cursor'],
   [`cursor=${'c'.repeat(65)}`, 'cursor'],
+  [`cursor=${'c'.repeat(64)}`, 'cursor'],
+  [`cursor=${WELL_FORMED_CURSOR}x`, 'cursor'],
+  ['cursor=garbage', 'cursor'],
   ['cursor=ab%00cd', 'cursor'],
   ['foo=1', 'foo'],
   ['limit=5&foo=1', 'foo'],
@@ -1104,7 +1110,7 @@ describe('the valid bodies the matrix was made from are accepted', () => {
   it.each([
     { route: 'templates' as const, query: 'limit=1' },
     { route: 'templates' as const, query: 'limit=500' },
-    { route: 'templates' as const, query: `cursor=${'c'.repeat(64)}` },
+    { route: 'templates' as const, query: `cursor=${WELL_FORMED_CURSOR}` },
     { route: 'bonuses' as const, query: 'status=offered&limit=500' },
     { route: 'bonuses' as const, query: 'status=active' },
     { route: 'bonuses' as const, query: 'status=completed' },

@@ -24,6 +24,9 @@ import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { createPlayer, createTenant, type TestTenant } from '../support/factories.js';
 import { expectError, expectFields, expectValidationFailed, without } from '../support/bad-input.js';
 
+/** A cursor of the right shape (an id) that names no item: a list answers the items before it. */
+const WELL_FORMED_CURSOR = `zzz_${'z'.repeat(26)}`;
+
 let env: TestEnv;
 let api: RunningApi;
 let acme: TestTenant;
@@ -828,6 +831,9 @@ const PAGE_QUERIES: Array<[query: string, field: string]> = [
   ['limit=1000000', 'limit'],
   ['cursor=', 'cursor'],
   [`cursor=${'c'.repeat(65)}`, 'cursor'],
+  [`cursor=${'c'.repeat(64)}`, 'cursor'],
+  [`cursor=${WELL_FORMED_CURSOR}x`, 'cursor'],
+  ['cursor=garbage', 'cursor'],
   [`cursor=${'c'.repeat(10_000)}`, 'cursor'],
   ['cursor=ab%00cd', 'cursor'],
   ['cursor=ab%0Acd', 'cursor'],
@@ -1478,9 +1484,9 @@ describe('the valid bodies the matrix was made from are accepted', () => {
     { route: 'campaigns' as const, query: 'limit=500' },
     { route: 'executions' as const, query: 'limit=1' },
     { route: 'executions' as const, query: 'limit=500' },
-    { route: 'segments' as const, query: `cursor=${'c'.repeat(64)}` },
-    { route: 'campaigns' as const, query: `cursor=${'c'.repeat(64)}` },
-    { route: 'executions' as const, query: `cursor=${'c'.repeat(64)}` },
+    { route: 'segments' as const, query: `cursor=${WELL_FORMED_CURSOR}` },
+    { route: 'campaigns' as const, query: `cursor=${WELL_FORMED_CURSOR}` },
+    { route: 'executions' as const, query: `cursor=${WELL_FORMED_CURSOR}` },
   ])('GET $route?$query → 200', async ({ route, query }) => {
     const res = await list(route, query);
     expect(res.status).toBe(200);

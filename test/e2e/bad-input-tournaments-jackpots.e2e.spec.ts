@@ -22,6 +22,9 @@ import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { createPlayer, createTenant, type TestTenant, uniqueRef } from '../support/factories.js';
 import { type Payload, type BadCase, type SendOptions, bodyOf, expectError, expectFields, expectValidationFailed, json, raw, lazy, without, fieldCases, missingCases, unknownCases, rawWith, RAW } from '../support/bad-input.js';
 
+/** A cursor of the right shape (an id) that names no item: a list answers the items before it. */
+const WELL_FORMED_CURSOR = `zzz_${'z'.repeat(26)}`;
+
 let env: TestEnv;
 let api: RunningApi;
 let acme: TestTenant;
@@ -905,6 +908,9 @@ const PAGE_QUERIES: Array<[query: string, field: string]> = [
   ['limit=1000000', 'limit'],
   ['cursor=', 'cursor'],
   [`cursor=${'c'.repeat(65)}`, 'cursor'],
+  [`cursor=${'c'.repeat(64)}`, 'cursor'],
+  [`cursor=${WELL_FORMED_CURSOR}x`, 'cursor'],
+  ['cursor=garbage', 'cursor'],
   [`cursor=${'c'.repeat(10_000)}`, 'cursor'],
   ['cursor=ab%00cd', 'cursor'],
   ['cursor=a&cursor=b', 'cursor'],
@@ -1466,8 +1472,8 @@ describe('the valid bodies the matrix was made from are accepted', () => {
     { route: 'tournaments' as const, query: 'limit=500' },
     { route: 'jackpots' as const, query: 'limit=1' },
     { route: 'jackpots' as const, query: 'limit=500' },
-    { route: 'tournaments' as const, query: `cursor=${'c'.repeat(64)}` },
-    { route: 'jackpots' as const, query: `cursor=${'c'.repeat(64)}` },
+    { route: 'tournaments' as const, query: `cursor=${WELL_FORMED_CURSOR}` },
+    { route: 'jackpots' as const, query: `cursor=${WELL_FORMED_CURSOR}` },
   ])('GET $route?$query → 200', async ({ route, query }) => {
     const res = await list(route, query);
     expect(res.status).toBe(200);
@@ -1475,7 +1481,7 @@ describe('the valid bodies the matrix was made from are accepted', () => {
     expect(Array.isArray(res.body.data)).toBe(true);
   });
 
-  it.each(['limit=1', 'limit=500', `cursor=${'c'.repeat(64)}`])('GET wins?%s → 200', async (query) => {
+  it.each(['limit=1', 'limit=500', `cursor=${WELL_FORMED_CURSOR}`])('GET wins?%s → 200', async (query) => {
     expect((await list('wins', query)).body).toEqual({ data: [], next_cursor: null });
   });
 

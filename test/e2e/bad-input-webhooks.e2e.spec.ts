@@ -16,6 +16,9 @@ import { startApiProcess, type RunningApi } from '../support/processes.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { createTenant, type TestTenant } from '../support/factories.js';
 
+/** A cursor of the right shape (an id) that names no item: a list answers the items before it. */
+const WELL_FORMED_CURSOR = `zzz_${'z'.repeat(26)}`;
+
 let env: TestEnv;
 let api: RunningApi;
 let acme: TestTenant;
@@ -380,6 +383,9 @@ const PAGE_QUERY_CASES: QueryCase[] = [
   { name: 'cursor empty', query: 'cursor=', field: 'cursor' },
   { name: 'cursor without =', query: 'cursor', field: 'cursor' },
   { name: 'cursor 65 characters', query: `cursor=${'c'.repeat(65)}`, field: 'cursor' },
+  { name: 'cursor 64 characters', query: `cursor=${'c'.repeat(64)}`, field: 'cursor' },
+  { name: 'cursor an id and more', query: `cursor=${WELL_FORMED_CURSOR}x`, field: 'cursor' },
+  { name: 'cursor not an id', query: 'cursor=garbage', field: 'cursor' },
   { name: 'cursor 1000 characters', query: `cursor=${'c'.repeat(1000)}`, field: 'cursor' },
   { name: 'cursor given twice', query: 'cursor=a&cursor=b', field: 'cursor' },
   { name: 'cursor with a newline', query: 'cursor=ab%0Acd', field: 'cursor' },
@@ -615,11 +621,11 @@ describe('after the whole matrix', () => {
     for (const [route, query] of [
       ['list', `cursor=${first.body.next_cursor}`],
       ['list', 'limit=500'],
-      ['list', `cursor=${'c'.repeat(64)}`],
+      ['list', `cursor=${WELL_FORMED_CURSOR}`],
       ['deliveries', 'limit=1&status=pending'],
       ['deliveries', 'status=succeeded'],
       ['deliveries', 'status=failed'],
-      ['deliveries', `limit=500&cursor=${'c'.repeat(64)}`],
+      ['deliveries', `limit=500&cursor=${WELL_FORMED_CURSOR}`],
     ] as Array<[ListRoute, string]>) {
       const res = await list(route, query);
       expect({ route, query, status: res.status }).toEqual({ route, query, status: 200 });
