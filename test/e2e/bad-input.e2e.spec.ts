@@ -561,6 +561,39 @@ describe('after the whole matrix', () => {
   });
 });
 
+describe('bodies nested too deep', () => {
+  // JSON.parse takes them; anything walking them recursively afterwards would overflow the stack (a 500)
+  const nested = (depth: number, leaf = '1') => '{"a":'.repeat(depth) + leaf + '}'.repeat(depth);
+  const WRITES: Array<{ name: string; request: (body: string) => Promise<HttpResponse> }> = [
+    { name: 'POST /v1/players (attributes)', request: (b) => acme.server.post('/v1/players', undefined, { raw: `{"external_ref":"deep-${uniqueRef('r')}","attributes":${b}}` }) },
+    { name: 'POST /v1/players (an unknown field)', request: (b) => acme.server.post('/v1/players', undefined, { raw: `{"external_ref":"deep-${uniqueRef('r')}","zz":${b}}` }) },
+    { name: 'POST /v1/players (the whole body)', request: (b) => acme.server.post('/v1/players', undefined, { raw: b }) },
+    { name: 'PATCH /v1/players/:player (attributes)', request: (b) => acme.server.patch(`/v1/players/${player.id}`, undefined, { raw: `{"attributes":${b}}` }) },
+    { name: 'POST /v1/wagers (tournament_ids)', request: (b) => acme.server.post('/v1/wagers', undefined, { raw: `{"source_wager_id":"deep","external_ref":"deep","bet_amount":1,"win_amount":0,"currency":"EUR","game_code":"g","game_category":"slots","tournament_ids":[${b}]}` }) },
+    { name: 'POST /v1/journeys/event (properties)', request: (b) => acme.server.post('/v1/journeys/event', undefined, { raw: `{"external_ref":"deep","trigger":"login","event_id":"deep","properties":${b}}` }) },
+    { name: 'POST /v1/tournaments (scoring)', request: (b) => acme.admin.post('/v1/tournaments', undefined, { raw: `{"name":"deep","scoring":${b}}` }) },
+    { name: 'POST /v1/bonus-templates (game_weights)', request: (b) => acme.admin.post('/v1/bonus-templates', undefined, { raw: `{"name":"deep","game_weights":${b}}` }) },
+  ];
+  const COUNTED = ['players', 'wagers', 'tournaments', 'bonus_templates', 'player_events', 'outbox_events'];
+  const counts = async () => Object.fromEntries(await Promise.all(COUNTED.map(async (t) => [t, (await env.pool.query(`SELECT count(*)::int n FROM ${t}`)).rows[0].n])));
+
+  it.each(WRITES.flatMap((w) => [65, 20_000].map((depth) => ({ ...w, depth }))))('$name nested $depth deep → 400, nothing stored', async ({ request, depth }) => {
+    const before = await counts();
+    const res = await request(nested(depth));
+    expectValidationFailed(res, '(body)');
+    expect(res.body.error.details).toEqual([{ field: '(body)', issue: 'must not nest objects and arrays more than 64 deep' }]);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('lets a body 64 deep through to the fields\' own rules (attributes: 5 levels)', async () => {
+    // the body is one level, attributes the other 63: refused by the attributes rule, not the parser
+    const before = await counts();
+    const res = await acme.server.post('/v1/players', undefined, { raw: `{"external_ref":"deep-ok-${uniqueRef('r')}","attributes":${nested(63)}}` });
+    expectValidationFailed(res, 'attributes');
+    expect(await counts()).toEqual(before);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------------------
 // Inputs that once got through (found while writing this file), each with its own storage check.
 

@@ -27,7 +27,9 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
       return;
     }
     parseJson(req, body, (err: Error | null, value?: unknown) => {
-      done(null, err ? malformed(jsonIssue(body)) : value);
+      if (err) done(null, malformed(jsonIssue(body)));
+      else if (depthOf(value) > MAX_JSON_DEPTH) done(null, malformed(`must not nest objects and arrays more than ${MAX_JSON_DEPTH} deep`));
+      else done(null, value);
     });
   });
 
@@ -35,6 +37,27 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
     const type = String(req.headers['content-type'] ?? '').split(';')[0].trim() || '(none)';
     done(null, new RejectedBody(new AppError(415, 'unsupported_media_type', `Content-Type ${type} is not supported; send application/json`)));
   });
+}
+
+/**
+ * How deep objects and arrays may nest in a body. Every field the API takes is a few levels deep at
+ * most (operator attributes and properties included); a body nested thousands deep is refused before
+ * anything walks it recursively (validation, hashing, storage checks), which would overflow the stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** How deep objects and arrays nest in a parsed JSON value (a scalar is 0), without recursion. */
+export function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth + 1 > deepest) deepest = depth + 1;
+    if (deepest > MAX_JSON_DEPTH) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
