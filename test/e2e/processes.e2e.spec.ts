@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { databaseUrl, freshDatabaseName, ROOT, withAdmin } from '../support/env.js';
 import { HttpClient } from '../support/http.js';
@@ -38,6 +39,62 @@ describe('graceful shutdown', () => {
     const exit = await api.stop('SIGTERM');
     expect(exit).toEqual({ code: 0, signal: null });
     expect(api.process.lines.some((l) => l.includes('"shut down"'))).toBe(true);
+  });
+
+  it('answers a request in flight at SIGTERM, closing its connection, then exits 0', async () => {
+    const api = await startApiProcess(env.env);
+    const tenant = await api.platform.post('/v1/platform/tenants', { name: 'Shutdown' });
+    const body = JSON.stringify({ external_ref: 'in-flight-at-sigterm' });
+    const { port } = new URL(api.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    const answer = readAll(socket);
+    // the request is under way (half its body sent) when the signal comes
+    socket.write(`POST /v1/players HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${tenant.body.api_keys.server}\r\nContent-Type: application/json\r\n` +
+      `Connection: keep-alive\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    const exited = api.process.stop('SIGTERM');
+    await api.process.waitForLine(/"shutting down"/);
+    await new Promise((r) => setTimeout(r, 300));
+    socket.write(body.slice(10));
+    const text = await answer;
+    expect(text).toMatch(/^HTTP\/1\.1 201 /);
+    expect(text.toLowerCase()).toContain('connection: close');
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toMatchObject({ external_ref: 'in-flight-at-sigterm' });
+    expect(await exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('answers what Node cannot parse as HTTP in the one error shape, with a request id', async () => {
+    const api = await startApiProcess(env.env);
+    try {
+      const { port } = new URL(api.url);
+      const ask = async (request: string) => {
+        const socket = connect(Number(port), '127.0.0.1');
+        await new Promise((r) => socket.once('connect', r));
+        const answer = readAll(socket);
+        socket.write(request);
+        const text = await answer;
+        const head = text.slice(0, text.indexOf('\r\n\r\n')).toLowerCase();
+        return { status: Number(text.split(' ')[1]), head, body: JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) };
+      };
+      const garbage = await ask('GARBAGE\r\n\r\n');
+      expect(garbage.status).toBe(400);
+      expect(garbage.body).toEqual({
+        error: { code: 'validation_failed', message: 'malformed HTTP request', details: [{ field: '(request)', issue: 'is not valid HTTP/1.1' }] },
+        request_id: expect.stringMatching(/^req_/),
+      });
+      expect(garbage.head).toContain(`x-request-id: ${garbage.body.request_id}`);
+      const smuggled = await ask('POST /v1/players HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}');
+      expect(smuggled.status).toBe(400);
+      expect(smuggled.body.error.code).toBe('validation_failed');
+      const huge = await ask(`GET /v1/players/${'p'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      expect(huge.status).toBe(431);
+      expect(huge.body).toEqual({ error: { code: 'headers_too_large', message: 'the request headers or URL are too large' }, request_id: expect.stringMatching(/^req_/) });
+      // and the API goes on serving
+      expect((await api.http.get('/health')).status).toBe(200);
+    } finally {
+      await api.stop();
+    }
   });
 
   it('the worker starts, then stops on SIGTERM and exits 0', async () => {
@@ -115,3 +172,14 @@ describe('the command line', () => {
     expect(res.stderr).toContain('usage');
   });
 });
+
+/** Everything a socket receives until the server closes it. */
+function readAll(socket: Socket): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(text));
+  });
+}

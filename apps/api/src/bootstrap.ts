@@ -5,7 +5,7 @@ import { type AppConfig, createLogger } from '@app/common';
 import { ApiModule } from './api.module.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { MAX_REF_LENGTH } from './dto/validators.js';
-import { answerFrameworkError, registerHttpHooks, requestIdOf } from './http/http-hooks.js';
+import { answerClientError, answerFrameworkError, registerHttpHooks, requestIdOf } from './http/http-hooks.js';
 import { setupOpenApi } from './http/openapi.js';
 
 export interface ApiAppOptions {
@@ -21,7 +21,9 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
     requestIdHeader: false,
     logger: false,
     trustProxy: true,
-    return503OnClosing: true,
+    // the 503 of a request arriving during shutdown is answered by our hook, in the one error shape
+    return503OnClosing: false,
+    clientErrorHandler: answerClientError,
     // Fastify's default of 100 would refuse a valid external_ref of 101 to 128 characters as `:player`.
     // The router measures the decoded parameter, as the DTOs measure a string.
     routerOptions: { maxParamLength: MAX_REF_LENGTH },

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LoggerService } from '@nestjs/common';
 import { AppError, newId } from '@app/common';
@@ -29,10 +30,48 @@ export function answerFrameworkError(error: FastifyError, req: FastifyRequest, r
   void reply.status(status).header('content-type', 'application/json; charset=utf-8').header('x-request-id', req.id).send(body);
 }
 
+/**
+ * Fastify's `clientErrorHandler`: a request Node's HTTP parser refuses (not HTTP, Content-Length with
+ * Transfer-Encoding, headers or URL over 16 KiB, too slow to arrive) never reaches Fastify; it still
+ * gets the API.md §1 body and an X-Request-Id, then the connection closes.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, text, refusal] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', new AppError(431, 'headers_too_large', 'the request headers or URL are too large')]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', new AppError(408, 'request_timeout', 'the request took too long to arrive')]
+        : [400, 'Bad Request', AppError.validation([{ field: '(request)', issue: 'is not valid HTTP/1.1' }], 'malformed HTTP request')];
+  const id = newId('req');
+  const body = JSON.stringify(toErrorResponse(refusal, id).body);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${id}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
 /** Oversized bodies up to this many bytes are read to the end before the 413 goes out. */
 const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
 
 export function registerHttpHooks(fastify: FastifyInstance, logger: LoggerService, bodyLimitBytes: number): void {
+  // Shutting down (SIGTERM): Fastify stops accepting connections and closes idle ones; a request that
+  // still arrives on a busy keep-alive connection gets 503 service_unavailable in the one error shape,
+  // and every answer from then on closes its connection, so clients move to another instance.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onRequest', (req, reply, done) => {
+    if (!closing) return done();
+    const { status, body } = toErrorResponse(new AppError(503, 'service_unavailable', 'the server is shutting down; retry'), String(req.id));
+    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+  });
+
   // A body over the limit is refused before parsing. Closing the connection with the body still
   // unread makes the kernel reset it and the client never sees the 413, so a body of reasonable size
   // is drained first; a larger one is cut off.
@@ -52,6 +91,7 @@ export function registerHttpHooks(fastify: FastifyInstance, logger: LoggerServic
 
   fastify.addHook('onSend', async (req, reply, payload) => {
     void reply.header('x-request-id', req.id);
+    if (closing) void reply.header('connection', 'close');
     if (reply.getHeader(REPLAY_HEADER) === 'true' && reply.statusCode < 300) void reply.status(200);
     return payload;
   });
