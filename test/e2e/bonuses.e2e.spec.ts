@@ -336,6 +336,53 @@ describe('POST /v1/players/:player/bonuses idempotency and refusals', () => {
   });
 });
 
+describe('an archived template', () => {
+  it('takes no new grant or configured reward; what was granted replays, and prizes configured before are still paid', async () => {
+    const t = await template({ kind: 'no_deposit', fixed_amount: UNIT, wagering_multiplier: 1 });
+    const p = await createPlayer(acme.server, { currency: 'USD' });
+    const reward = { type: 'bonus', bonus_template_id: t.id };
+    const before = await acme.admin.post(`/v1/players/${p.id}/rewards`, { reward, grant_key: uniqueRef('k') });
+    expect(before.status).toBe(201);
+    const HOUR = 3_600_000;
+    const race = await acme.admin.post('/v1/tournaments', {
+      name: 'Prize from before', currency: 'USD', starts_at: new Date(Date.now() - HOUR).toISOString(), ends_at: new Date(Date.now() + 1_000).toISOString(),
+      finalize_grace_seconds: 0, scoring: { metric: 'bet_amount' }, prizes: [{ rank_from: 1, rank_to: 1, reward }],
+    });
+    expect(race.status).toBe(201);
+    expect((await acme.server.post(`/v1/tournaments/${race.body.id}/score`, { source_wager_id: uniqueRef('w'), player_id: p.id, bet_amount: 100, currency: 'USD' })).status).toBe(201);
+    expect((await acme.admin.delete(`/v1/bonus-templates/${t.id}`)).status).toBe(204);
+
+    // a new direct grant, by either endpoint: 422; the grant made before replays
+    const direct = await acme.admin.post(`/v1/players/${p.id}/rewards`, { reward, grant_key: uniqueRef('k') });
+    expect({ status: direct.status, code: direct.body.error?.code }).toEqual({ status: 422, code: 'template_archived' });
+    const replay = await acme.admin.post(`/v1/players/${p.id}/rewards`, { reward, grant_key: before.body.grant_key });
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual(before.body);
+    // a new tournament, journey or lootbox may not name it
+    const named = await acme.admin.post('/v1/tournaments', {
+      name: 'Named after', currency: 'USD', starts_at: new Date(Date.now() + HOUR).toISOString(), ends_at: new Date(Date.now() + 2 * HOUR).toISOString(),
+      scoring: { metric: 'bet_amount' }, prizes: [{ rank_from: 1, rank_to: 1, reward }],
+    });
+    expect({ status: named.status, code: named.body.error?.code, details: named.body.error?.details }).toEqual({
+      status: 422, code: 'invalid_reward', details: [{ field: 'prizes[0].reward', issue: 'names an archived bonus template' }],
+    });
+    const journey = await acme.admin.post('/v1/journeys', { name: 'J', steps: [{ trigger: 'login' }], reward });
+    expect({ status: journey.status, code: journey.body.error?.code }).toEqual({ status: 422, code: 'invalid_reward' });
+    const box = await acme.admin.post('/v1/lootbox', { name: 'Box', currency: 'USD', prize_table: [{ weight: 1, reward }] });
+    expect({ status: box.status, code: box.body.error?.code, details: box.body.error?.details }).toEqual({
+      status: 422, code: 'invalid_prize', details: [{ field: 'prize_table[0].reward', issue: 'names an archived bonus template' }],
+    });
+    // the prize configured before it was archived is paid
+    const finished = await eventually(async () => {
+      const res = (await acme.server.get(`/v1/tournaments/${race.body.id}`)).body;
+      return res.status === 'finished' ? res : undefined;
+    }, 15_000, 'the tournament to finish');
+    expect(finished.results).toEqual([expect.objectContaining({ rank: 1, player_id: p.id, granted: true, result: expect.objectContaining({ type: 'bonus' }) })]);
+    const bonuses = (await acme.server.get(`/v1/players/${p.id}/bonuses`)).body.data;
+    expect(bonuses.filter((b: any) => b.bonus_template_id === t.id)).toHaveLength(2);
+  });
+});
+
 describe('templates', () => {
   it('lists, gets and archives templates; defaults the weights to slots only', async () => {
     const t = await template({ kind: 'no_deposit', fixed_amount: UNIT, wagering_multiplier: 1.5 });

@@ -231,6 +231,10 @@ export class LootboxesService implements OnModuleInit, LootboxOpener {
       let bonus: BonusTerms | undefined;
       if (p.reward.type === 'bonus') {
         const t = await this.bonuses.findTemplate(tenantId, p.reward.bonus_template_id);
+        if (t?.archivedAt) {
+          problems.push({ field: `prize_table[${i}].reward`, issue: 'names an archived bonus template' });
+          continue;
+        }
         bonus = t ? { currency: t.currency, kind: t.kind, fixedAmount: t.fixedAmount } : undefined;
       }
       const v = prizeValue(p.reward, currency, bonus);

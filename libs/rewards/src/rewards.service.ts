@@ -58,12 +58,18 @@ export class RewardsService {
    * may not use a prefix the service reserves for its own grants). The same key for another player or
    * reward is idempotency_key_reused. An excluded player is refused (422 player_excluded), whatever the
    * reward, as the service's own grants skip them; a grant made before the exclusion still replays.
+   * An archived bonus template takes no new direct grant (422 template_archived), as on
+   * POST /v1/players/:player/bonuses.
    */
   async grantDirect(tenantId: TenantId, ref: string, reward: Reward, grantKey: string): Promise<Replayable<RewardGrantView>> {
     return this.db.transaction(async () => {
       const player = await this.players.require(tenantId, ref);
-      if (isExcluded(player) && !(await this.repo.find(tenantId, grantKey))) {
+      const isNew = async () => !(await this.repo.find(tenantId, grantKey));
+      if (isExcluded(player) && (await isNew())) {
         throw AppError.rule('player_excluded', 'the player is excluded from promotions');
+      }
+      if (reward.type === 'bonus' && (await this.bonuses.findTemplate(tenantId, reward.bonus_template_id))?.archivedAt && (await isNew())) {
+        throw AppError.rule('template_archived', 'the bonus template is archived');
       }
       const { grant, created } = await this.grant(tenantId, player, reward, grantKey);
       if (created) return Replayable.first(grant);

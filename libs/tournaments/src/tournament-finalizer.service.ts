@@ -60,7 +60,7 @@ export class TournamentFinalizer {
             results.push({ ...base, granted: false, grant_id: null, result: null, error: 'player_excluded' });
             continue;
           }
-          // A prize that cannot be granted (its bonus template archived, a balance at its ceiling) is
+          // A prize that cannot be granted (a balance at its ceiling, a lootbox that refuses) is
           // recorded as not granted with the reason; the others are paid and the tournament finishes.
           // Only the database being unavailable fails the whole run, to be retried.
           try {

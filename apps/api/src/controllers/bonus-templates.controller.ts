@@ -40,7 +40,13 @@ export class BonusTemplatesController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Archive a template: no new grants from it; grants already made go on' })
+  @ApiOperation({
+    summary: 'Archive a template: no new grants from it; grants already made go on',
+    description:
+      'After archiving, direct grants (POST /v1/players/:player/bonuses and bonus rewards of POST /v1/players/:player/rewards) ' +
+      'answer 422 template_archived, and a new tournament, journey, campaign or lootbox may not name it (422 invalid_reward, ' +
+      'invalid_prize). Rewards configured before it was archived keep their promise: those prizes and rewards are still granted.',
+  })
   @ApiNoContentResponse()
   @ApiErrors(404)
   archive(@CurrentTenant() tenant: TenantId, @Param('id') id: string): Promise<void> {
