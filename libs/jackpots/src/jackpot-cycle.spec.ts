@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { applyContributions, type CycleState, type JackpotTerms, type NewSeed } from './jackpot-cycle.js';
 import { dropPoint, jackpotSeedCommit, roll, rollWins } from './jackpot-fair.js';
-import { contributionNanos, formatScaled, NANOS_PER_MILLI, parseScaled, splitPool } from './pool-math.js';
+import { contributionNanos, formatScaled, MAX_POOL_NANOS, NANOS_PER_MILLI, parseScaled, splitPool } from './pool-math.js';
 import { wholeMillisAdded } from './jackpot.types.js';
 
 /** A deterministic seed source: the n-th seed is sha256("seed-n"). */
@@ -160,6 +160,27 @@ describe('a must_drop cycle', () => {
     const a = applyContributions(MUST_DROP, start(MUST_DROP, seeds('x')), bets(3_000), seeds('y'));
     const b = applyContributions(MUST_DROP, start(MUST_DROP, seeds('x')), bets(3_000), seeds('y'));
     expect(b).toEqual(a);
+  });
+});
+
+describe('a pool at the limit', () => {
+  it('never holds or pays more than 2^53 − 1 millis: the contribution that would pass it adds only up to it', () => {
+    const MAX = BigInt(Number.MAX_SAFE_INTEGER);
+    const terms: JackpotTerms = { type: 'progressive', seedAmount: MAX, rateNanos: parseScaled('1', 9), mustDropBy: null, hitRateScaled: parseScaled('1', 12) };
+    const next = seeds('limit');
+    const s = start(terms, next);
+    const { outcomes, state } = applyContributions(terms, s, [{ sourceWagerId: 'big', betAmount: MAX - 1n }], next);
+    expect(outcomes[0].contributionNanos).toBe(0n);
+    expect(outcomes[0].win!.amount).toBe(MAX);
+    expect(state.poolNanos).toBe(MAX * NANOS_PER_MILLI);
+    expect(state.poolNanos).toBeLessThanOrEqual(MAX_POOL_NANOS);
+
+    // a pool just under the limit takes only what fits, and conservation holds exactly
+    const under = { ...s, poolNanos: MAX_POOL_NANOS - 5n * NANOS_PER_MILLI };
+    const lose: JackpotTerms = { ...terms, hitRateScaled: 0n };
+    const r = applyContributions(lose, under, [{ sourceWagerId: 'a', betAmount: 3n }, { sourceWagerId: 'b', betAmount: 3n }], next);
+    expect(r.outcomes.map((o) => o.contributionNanos)).toEqual([3n * NANOS_PER_MILLI, 2n * NANOS_PER_MILLI]);
+    expect(r.state.poolNanos).toBe(MAX_POOL_NANOS);
   });
 });
 

@@ -1,5 +1,5 @@
 import { dropPoint, HIT_RATE_DECIMALS, JACKPOT_ALGORITHM, roll, rollWins } from './jackpot-fair.js';
-import { contributionNanos, formatScaled, NANOS_PER_MILLI, splitPool } from './pool-math.js';
+import { contributionNanos, formatScaled, MAX_POOL_NANOS, NANOS_PER_MILLI, splitPool } from './pool-math.js';
 
 export type JackpotType = 'must_drop' | 'progressive';
 
@@ -78,7 +78,10 @@ export function applyContributions<S extends NewSeed>(
   let drop = terms.type === 'must_drop' ? dropPoint(state.seed, terms.seedAmount, terms.mustDropBy!) : null;
   const outcomes: ContributionOutcome<S>[] = [];
   for (const c of contributions) {
-    const added = contributionNanos(c.betAmount, terms.rateNanos);
+    // a pool never passes MAX_POOL_NANOS: a contribution that would adds only up to it
+    const room = MAX_POOL_NANOS > state.poolNanos ? MAX_POOL_NANOS - state.poolNanos : 0n;
+    const full = contributionNanos(c.betAmount, terms.rateNanos);
+    const added = full < room ? full : room;
     const pool = state.poolNanos + added;
     const r = terms.type === 'progressive' ? roll(state.seed, c.sourceWagerId) : null;
     const won = drop !== null ? pool >= drop * NANOS_PER_MILLI : rollWins(r!, terms.hitRateScaled!, c.betAmount);

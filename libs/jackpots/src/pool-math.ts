@@ -5,6 +5,9 @@
  */
 
 export const NANOS_PER_MILLI = 10n ** 9n;
+
+/** The most a pool holds: 2^53 − 1 millis, so every pool and win is an exact JSON number (API.md §1). */
+export const MAX_POOL_NANOS = BigInt(Number.MAX_SAFE_INTEGER) * NANOS_PER_MILLI;
 export const RATE_DECIMALS = 9;
 
 /** "0.01" → 10_000_000 (the rate in nanos per milli). Throws on more than 9 decimals. */
