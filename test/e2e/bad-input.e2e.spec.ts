@@ -468,6 +468,12 @@ describe('415 unsupported_media_type and 413 payload_too_large', () => {
       expectError(res, 415, 'unsupported_media_type');
     });
 
+    it.each(['gzip', 'deflate', 'br'])(`${TITLES[endpoint]} with a valid JSON body marked Content-Encoding: %s → 415`, async (encoding) => {
+      const res = await send(endpoint, raw(JSON.stringify(VALID[endpoint])), { headers: { 'content-encoding': encoding } });
+      expectError(res, 415, 'unsupported_media_type');
+      expect(res.body.error.message).toBe(`Content-Encoding ${encoding} is not supported; send the JSON uncompressed`);
+    });
+
     it(`${TITLES[endpoint]} with a valid JSON body and no Content-Type → 415`, async () => {
       const res = await sendWithoutContentType(endpoint, Buffer.from(JSON.stringify(VALID[endpoint])));
       expectError(res, 415, 'unsupported_media_type');

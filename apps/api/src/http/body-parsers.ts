@@ -17,6 +17,12 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
   // Read as bytes and decoded here: Fastify's own decoding replaces invalid UTF-8 with U+FFFD, which
   // would then be stored as if the caller had sent it.
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, bytes, done) => {
+    // A compressed body would be read as if it were plain JSON (or refused as malformed): say why instead.
+    const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity' && encoding !== '') {
+      done(null, new RejectedBody(new AppError(415, 'unsupported_media_type', `Content-Encoding ${encoding} is not supported; send the JSON uncompressed`)));
+      return;
+    }
     if (bytes.length === 0) {
       done(null, new RejectedBody(AppError.validation([{ field: '(body)', issue: 'must be a JSON object' }], 'the request body is empty')));
       return;
