@@ -194,7 +194,7 @@ class TournamentResultDto {
   @ApiProperty({ nullable: true, type: String }) grant_id!: string | null;
   @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) result!: unknown;
 
-  @ApiPropertyOptional({ description: 'why a prize was not granted: player_excluded (excluded at the end), the refusal\'s code (e.g. not_found for an archived bonus template), or internal_error; the other prizes are paid and the tournament finishes' })
+  @ApiPropertyOptional({ description: 'why a prize was not granted: player_excluded (excluded at the end), the refusal\'s code (e.g. balance_limit for a WINZ balance at its ceiling), or internal_error; the other prizes are paid and the tournament finishes' })
   error?: string;
 }
 
