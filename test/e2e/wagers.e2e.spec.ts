@@ -160,9 +160,20 @@ describe('POST /v1/wagers', () => {
     const { rows } = await env.pool.query("SELECT count(*)::int n FROM outbox_events WHERE type = 'player.created' AND data->>'external_ref' = $1", [ref]);
     expect(rows[0].n).toBe(1);
 
+    const held = made.currency as string;
+    expect(held).toBe(wagerBody('').currency); // the first wager's
+    // a signup in another currency than the events' is refused, and stores nothing
+    const other = await acme.server.post('/v1/players', { external_ref: ref, country: 'DE', vip_level: 3, currency: 'GBP' });
+    expect({ status: other.status, code: other.body.error?.code, details: other.body.error?.details }).toEqual({
+      status: 422, code: 'currency_mismatch', details: [{ field: 'currency', issue: `must be ${held}, or left out` }],
+    });
+    expect(await player(ref)).toEqual(made);
+
+    // one that names none keeps it: filling in never blanks what the events set
     const signup = await acme.server.post('/v1/players', { external_ref: ref, country: 'DE', vip_level: 3 });
     expect(signup.status).toBe(201);
-    expect(signup.body).toMatchObject({ id: made.id, country: 'DE', vip_level: 3, stats: { total_wagered: 1_000 } });
+    expect(signup.body).toMatchObject({ id: made.id, country: 'DE', vip_level: 3, currency: held, stats: { total_wagered: 1_000 } });
+    expect(await player(ref)).toMatchObject({ country: 'DE', vip_level: 3, currency: held });
     const replay = await acme.server.post('/v1/players', { external_ref: ref, country: 'DE', vip_level: 3 });
     expect(replay.status).toBe(200);
     expect(replay.body).toEqual(signup.body);

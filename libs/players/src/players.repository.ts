@@ -108,10 +108,11 @@ export class PlayersRepository {
     create: { requestHash: string; response: PlayerView },
   ): Promise<boolean> {
     const { count } = await this.db.client.player.updateMany({
-      where: { id, tenantId, createRequestHash: null },
+      // the currency is set only where it is unset or already this one (an event may set it meanwhile)
+      where: { id, tenantId, createRequestHash: null, ...(fields.currency !== null && { OR: [{ currency: null }, { currency: fields.currency }] }) },
       data: {
         country: fields.country,
-        currency: fields.currency,
+        ...(fields.currency !== null && { currency: fields.currency }),
         vipLevel: fields.vipLevel,
         tags: fields.tags,
         attributes: fields.attributes as Prisma.InputJsonObject,

@@ -63,11 +63,21 @@ export class PlayersService {
       const existing = await this.players.findCreateState(tenantId, input.externalRef);
       if (!existing) throw new Error('player vanished between insert and read');
       if (existing.requestHash === null) {
-        const completed = toPlayerView({ ...existing.player, ...fields, registeredAt: fields.registeredAt });
-        if (await this.players.completeEventCreated(tenantId, existing.player.id, fields, { requestHash: hash, response: completed })) {
+        // The events that made the player may have set its currency (the first wager's or deposit's): the
+        // signup keeps it when it names none, and may not name another (the stats are counted in it).
+        const held = existing.player.currency;
+        if (fields.currency !== null && held !== null && fields.currency !== held) {
+          throw AppError.rule('currency_mismatch', `the player's events were in ${held}`, [{ field: 'currency', issue: `must be ${held}, or left out` }]);
+        }
+        const filled = { ...fields, currency: fields.currency ?? held };
+        const completed = toPlayerView({ ...existing.player, ...filled, registeredAt: fields.registeredAt });
+        if (await this.players.completeEventCreated(tenantId, existing.player.id, filled, { requestHash: hash, response: completed })) {
           return Replayable.first(completed);
         }
-        return this.replay(await this.players.findCreateState(tenantId, input.externalRef), hash);
+        const current = await this.players.findCreateState(tenantId, input.externalRef);
+        // an event set another currency meanwhile: the caller retries and gets the answer above
+        if (current?.requestHash === null) throw AppError.conflict('the player changed while it was being completed; retry');
+        return this.replay(current, hash);
       }
       return this.replay(existing, hash);
     });
