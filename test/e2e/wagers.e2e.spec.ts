@@ -187,6 +187,21 @@ describe('POST /v1/wagers', () => {
     const res = await acme.server.post('/v1/wagers', wagerBody('plr_01m815s5g0tv8swys7gz4j0g32'));
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('not_found');
+    // a player_id starting with plr_ is an id even when malformed: never a new player's reference
+    const malformed = wagerBody('plr_nonexist');
+    expect((await acme.server.post('/v1/wagers', malformed)).status).toBe(404);
+    expect((await acme.server.get('/v1/players/plr_nonexist')).status).toBe(404);
+    // and an external_ref may not look like one, on a wager or at signup
+    for (const res of [
+      await acme.server.post('/v1/wagers', wagerBody('', { player_id: undefined, external_ref: 'plr_abc' })),
+      await acme.server.post('/v1/players', { external_ref: 'plr_abc' }),
+    ]) {
+      expect({ status: res.status, details: res.body.error?.details }).toEqual({
+        status: 400, details: [{ field: 'external_ref', issue: 'must not start with plr_ (the prefix of WOWsino player ids)' }],
+      });
+    }
+    const { rows } = await env.pool.query("SELECT count(*)::int n FROM players WHERE external_ref IN ('plr_nonexist', 'plr_abc')");
+    expect(rows[0].n).toBe(0);
   });
 
   it('scopes source_wager_id to the tenant', async () => {

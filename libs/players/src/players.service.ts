@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, hasPrefix, newId, Replayable, requestHash, type TenantId } from '@app/common';
+import { AppError, newId, Replayable, requestHash, type TenantId } from '@app/common';
 import { DbService } from '@app/db';
 import { OutboxService } from '@app/outbox';
 import { type Player, type PlayerView, toPlayerView } from './player.js';
@@ -111,7 +111,8 @@ export class PlayersService {
   async createForEvent(tenantId: TenantId, ref: PlayerRef, at: Date): Promise<Player | null> {
     const given = 'playerId' in ref ? ref.playerId : ref.externalRef;
     if (await this.players.findByRef(tenantId, given)) return null;
-    if ('playerId' in ref && hasPrefix(given, 'plr')) throw AppError.notFound('player');
+    // a player_id starting with plr_ is an id, well-formed or not: one that names no one is a 404
+    if ('playerId' in ref && given.startsWith('plr_')) throw AppError.notFound('player');
     const player = this.newPlayer(tenantId, given, this.fieldsOf({ externalRef: given }, at), at);
     const inserted = await this.players.insertIfAbsent(tenantId, player, { requestHash: null, response: null });
     if (!inserted) return null;

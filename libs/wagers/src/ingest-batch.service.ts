@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, hasPrefix, MAX_MONEY, newId, Replayable, type TenantId } from '@app/common';
+import { AppError, MAX_MONEY, newId, Replayable, type TenantId } from '@app/common';
 import { DbService } from '@app/db';
 import { applyWagers, toGrantView } from '@app/bonuses';
 import { contributionResult, type ContributionEntry, type ContributionResult, type Jackpot, JackpotEngine } from '@app/jackpots';
@@ -218,7 +218,7 @@ export class IngestBatch {
         const ref = items[i].input.player;
         let player = known.get(refKey(ref)) ?? created.get(refKey(ref));
         if (player) player = { ...player, ...locked.players.get(player.id) };
-        else if ('playerId' in ref && hasPrefix(ref.playerId, 'plr')) {
+        else if ('playerId' in ref && ref.playerId.startsWith('plr_')) {
           errors.set(i, AppError.notFound('player'));
           continue;
         } else {

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { PlayerRef } from '@app/players';
-import { ExactlyOneOf, exactlyOneOf, IsOptionalNonNull, IsRef } from './validators.js';
+import { ExactlyOneOf, exactlyOneOf, IsExternalRef, IsOptionalNonNull, IsRef } from './validators.js';
 
 /** `player_id` (a plr_ id or an external_ref) or `external_ref`: exactly one. */
 @ExactlyOneOf('player_id', 'external_ref')
@@ -10,9 +10,9 @@ export abstract class NamesAPlayer {
   @IsRef()
   player_id?: string;
 
-  @ApiPropertyOptional({ description: "the operator's id; a new one creates the player on the fly" })
+  @ApiPropertyOptional({ description: "the operator's id (not starting with plr_); a new one creates the player on the fly" })
   @IsOptionalNonNull()
-  @IsRef()
+  @IsExternalRef()
   external_ref?: string;
 
   playerRef(): PlayerRef {

@@ -5,9 +5,9 @@ import {
   IsAttributes,
   IsCountryCode,
   IsCurrencyCode,
+  IsExternalRef,
   IsIntIn,
   IsOptionalNonNull,
-  IsRef,
   IsRfc3339,
   IsText,
   parseRfc3339,
@@ -17,8 +17,8 @@ import { ValidateIf } from 'class-validator';
 const MAX_VIP_LEVEL = 1000;
 
 export class CreatePlayerDto {
-  @ApiProperty({ description: "The operator's own player id; the idempotency key of this call.", example: 'user-8812', maxLength: 128 })
-  @IsRef()
+  @ApiProperty({ description: "The operator's own player id (not starting with plr_); the idempotency key of this call.", example: 'user-8812', maxLength: 128 })
+  @IsExternalRef()
   external_ref!: string;
 
   @ApiPropertyOptional({ example: 'DE', description: 'ISO 3166-1 alpha-2' })

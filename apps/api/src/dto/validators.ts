@@ -76,6 +76,15 @@ export const IsGameCategory = (options?: ValidationOptions): PropertyDecorator =
 /** The longest player reference (external_ref) the API accepts; every other id it hands out is shorter. */
 export const MAX_REF_LENGTH = 128;
 
+/**
+ * An operator's external_ref: a reference that does not start with `plr_`, so it can never be taken
+ * for a WOWsino player id (a `player_id` or a path segment starting with `plr_` is always an id).
+ */
+export const IsExternalRef = (options?: ValidationOptions): PropertyDecorator => (target: object, key: string | symbol) => {
+  IsText(1, MAX_REF_LENGTH, options)(target, key);
+  rule('isExternalRef', 'must not start with plr_ (the prefix of WOWsino player ids)', (v) => typeof v !== 'string' || !v.startsWith('plr_'), options)(target, key);
+};
+
 /** A player reference: `plr_…` or the operator's external_ref. */
 export const IsRef = (options?: ValidationOptions): PropertyDecorator => IsText(1, MAX_REF_LENGTH, options);
 
