@@ -225,6 +225,22 @@ describe('journey mechanics', () => {
     expect(await balance(ref, tenant)).toBe(50);
   });
 
+  it('counts a player\'s registration once per journey, even when an event fires it again', async () => {
+    const tenant = await createTenant(api.platform);
+    await journey({ steps: [{ trigger: 'registration' }], repeatable: true, reward: { type: 'winz', amount: 50 } }, tenant);
+    const p = await createPlayer(tenant.server);
+    expect(await balance(p.id, tenant)).toBe(50);
+    // fired by hand after the signup: no second cycle of the repeatable journey
+    expect((await event(p.id, 'registration', {}, tenant)).progressed).toEqual([]);
+    expect((await event(p.id, 'registration', {}, tenant)).progressed).toEqual([]);
+    expect(await balance(p.id, tenant)).toBe(50);
+    // a journey made after the player registered counts that registration once, when an event reports it
+    const after = await journey({ steps: [{ trigger: 'registration' }], repeatable: true, reward: { type: 'winz', amount: 7 } }, tenant);
+    expect((await event(p.id, 'registration', {}, tenant)).progressed).toEqual([expect.objectContaining({ journey_id: after.id, journey_completed: true })]);
+    expect((await event(p.id, 'registration', {}, tenant)).progressed).toEqual([]);
+    expect(await balance(p.id, tenant)).toBe(57);
+  });
+
   it('moves only while active and inside its window', async () => {
     const tenant = await createTenant(api.platform);
     const future = await journey({ steps: [{ trigger: 'login' }], starts_at: new Date(Date.now() + 3_600_000).toISOString() }, tenant);

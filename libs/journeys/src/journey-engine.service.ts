@@ -28,6 +28,9 @@ export interface JourneyProgress {
  * an excluded player completes the journey but is not rewarded. A repeatable journey starts its next
  * cycle with the next matching event. Runs inside the caller's transaction.
  */
+/** The journey event key of a player's registration: one per player, whichever endpoint fires it. */
+export const registrationKey = (playerId: string): string => `reg:${playerId}`;
+
 @Injectable()
 export class JourneyEngine implements OnModuleInit {
   constructor(
@@ -40,7 +43,7 @@ export class JourneyEngine implements OnModuleInit {
   onModuleInit(): void {
     // A player's creation (POST /v1/players, or an event naming a new external_ref) is its registration.
     this.players.onPlayerCreated((tenantId, player, at) =>
-      this.onTrigger(tenantId, player, { trigger: 'registration', eventKey: `reg:${player.id}`, occurredAt: player.registeredAt ?? at }).then(() => undefined),
+      this.onTrigger(tenantId, player, { trigger: 'registration', eventKey: registrationKey(player.id), occurredAt: player.registeredAt ?? at }).then(() => undefined),
     );
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, newId, Replayable, requestHash, type TenantId } from '@app/common';
 import { DbService } from '@app/db';
 import { BonusEngine } from '@app/bonuses';
-import { JourneyEngine, type JourneyProgress } from './journey-engine.service.js';
+import { JourneyEngine, type JourneyProgress, registrationKey } from './journey-engine.service.js';
 import { type PlayerRef, PlayersService } from '@app/players';
 import { PlayerEventsRepository } from './player-events.repository.js';
 
@@ -86,7 +86,10 @@ export class PlayerEventsService {
       }
       const progressed: JourneyProgress[] = [];
       for (const trigger of triggers) {
-        progressed.push(...(await this.journeys.onTrigger(tenantId, player, { trigger, eventKey, amount: input.amount, occurredAt }, now)));
+        // A player registers once: a registration event shares the key of the one fired when the player
+        // was created, so it moves each journey at most once (as first_deposit fires only once).
+        const key = trigger === 'registration' ? registrationKey(player.id) : eventKey;
+        progressed.push(...(await this.journeys.onTrigger(tenantId, player, { trigger, eventKey: key, amount: input.amount, occurredAt }, now)));
       }
       const response: PlayerEventResponse = { event_id: input.eventId ?? input.sourceWagerId!, progressed };
       await this.repo.setResponse(tenantId, id, response);
