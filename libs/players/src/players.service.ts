@@ -100,7 +100,7 @@ export class PlayersService {
    * POST /v1/players for it then fills it in and answers 201. An unknown plr_ id is 404.
    */
   async resolveForEvent(tenantId: TenantId, ref: PlayerRef, at: Date): Promise<Player> {
-    return (await this.createForEvent(tenantId, ref, at)) ?? (await this.players.findByRef(tenantId, 'playerId' in ref ? ref.playerId : ref.externalRef))!;
+    return (await this.findOrCreateForEvent(tenantId, ref, at)).player;
   }
 
   /**
@@ -109,15 +109,21 @@ export class PlayersService {
    * waited for). A `plr_` id that names no one is a 404.
    */
   async createForEvent(tenantId: TenantId, ref: PlayerRef, at: Date): Promise<Player | null> {
+    const { player, created } = await this.findOrCreateForEvent(tenantId, ref, at);
+    return created ? player : null;
+  }
+
+  private async findOrCreateForEvent(tenantId: TenantId, ref: PlayerRef, at: Date): Promise<{ player: Player; created: boolean }> {
     const given = 'playerId' in ref ? ref.playerId : ref.externalRef;
-    if (await this.players.findByRef(tenantId, given)) return null;
+    const found = await this.players.findByRef(tenantId, given);
+    if (found) return { player: found, created: false };
     // a player_id starting with plr_ is an id, well-formed or not: one that names no one is a 404
     if ('playerId' in ref && given.startsWith('plr_')) throw AppError.notFound('player');
     const player = this.newPlayer(tenantId, given, this.fieldsOf({ externalRef: given }, at), at);
     const inserted = await this.players.insertIfAbsent(tenantId, player, { requestHash: null, response: null });
-    if (!inserted) return null;
+    if (!inserted) return { player: (await this.players.findByRef(tenantId, given))!, created: false };
     await this.created(tenantId, inserted, at);
-    return inserted;
+    return { player: inserted, created: true };
   }
 
   /** Players named by `plr_` ids or external_refs (a batch of events); unknown ones are simply absent. */
