@@ -180,6 +180,21 @@ describe('POST /v1/wagers', () => {
     expect((await acme.server.post('/v1/players', { external_ref: ref, country: 'FR' })).status).toBe(422);
   });
 
+  it('takes a burst of wagers for several new players in shared batches, each player made once', async () => {
+    const refs = Array.from({ length: 5 }, () => uniqueRef('burst'));
+    const bodies = Array.from({ length: 40 }, (_, i) => wagerBody('', { player_id: undefined, external_ref: refs[i % refs.length], bet_amount: 100 + i }));
+    const answers = await Promise.all(bodies.map((b) => acme.server.post('/v1/wagers', b)));
+    expect(answers.filter((a) => a.status !== 201).map((a) => a.text)).toEqual([]);
+    for (const [n, ref] of refs.entries()) {
+      const expected = bodies.filter((_, i) => i % refs.length === n).reduce((sum, b) => sum + (b.bet_amount as number), 0);
+      expect((await player(ref)).stats.total_wagered).toBe(expected);
+    }
+    const { rows } = await env.pool.query('SELECT count(*)::int n FROM players WHERE external_ref = ANY($1)', [refs]);
+    expect(rows[0].n).toBe(refs.length);
+    // no batch fell back to one item at a time (a batch once failed on the later items of a new player)
+    expect(api.process.lines.filter((l) => l.includes('a batch failed'))).toEqual([]);
+  });
+
   it('creates a player from a player_id that is not a plr_ id, and answers 404 for an unknown plr_ id', async () => {
     const ref = uniqueRef('pid');
     expect((await acme.server.post('/v1/wagers', wagerBody(ref))).status).toBe(201);

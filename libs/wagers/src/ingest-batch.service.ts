@@ -226,8 +226,10 @@ export class IngestBatch {
           if (!p) throw new PlayerAppeared();
           player = { id: p.id, externalRef: p.externalRef, selfExcluded: p.selfExcluded, excludedUntil: p.excludedUntil, currency: p.currency };
           created.set(refKey(ref), player);
-          createdHashes.set(i, hashOf(items[i], player.id));
         }
+        // an item naming a player unknown before this batch has its payload hash only now (each of them,
+        // not only the one that created the player)
+        if (!hashes.has(i)) createdHashes.set(i, hashOf(items[i], player.id));
         players.set(i, player);
       }
       live = live.filter((i) => players.has(i));
