@@ -473,6 +473,47 @@ describe('seed rotations racing opens', () => {
       )
     ).rows[0].n;
 
+  it('rotates while opens keep arriving: the rotation is not starved by a stream of opens', async () => {
+    const tenant = await createTenant(api.platform);
+    const box = await lootbox({ prize_table: [{ weight: 1, reward: { type: 'nothing' } }, { weight: 1, reward: { type: 'winz', amount: 10 } }] }, tenant);
+    const players = await Promise.all([1, 2, 3, 4].map(() => createPlayer(tenant.server)));
+    // a second API with a large pool: together they keep dozens of opens in flight at every moment
+    const second = await startApiProcess({ ...env.env, DATABASE_POOL_SIZE: '40' });
+    const clients = [tenant.server, second.http.withKey(tenant.serverKey)];
+    let n = 0;
+    let rotatedAt: number | null = null;
+    let stop = false;
+    const opened: Array<{ startedAt: number; seedId: string; status: number }> = [];
+    // 48 clients opening back to back, so the box is never free of opens, until 40 opens have started
+    // after the rotation was answered
+    const streams = Array.from({ length: 48 }, async (_, c) => {
+      while (!stop) {
+        const startedAt = performance.now();
+        const res = await clients[c % 2].post(`/v1/lootbox/${box.id}/open`, { player_id: players[n % 4].id, idempotency_key: `stream-${n++}` });
+        opened.push({ startedAt, seedId: res.body?.proof?.seed_id, status: res.status });
+        if (rotatedAt !== null && opened.filter((o) => o.startedAt > rotatedAt!).length >= 40) stop = true;
+      }
+    });
+    let rotation: HttpResponse;
+    try {
+      await eventually(async () => opened.length >= 50, 20_000, 'the stream of opens under way');
+      rotation = await tenant.admin.post(`/v1/lootbox/${box.id}/rotate-seed`);
+      rotatedAt = performance.now();
+      await Promise.all(streams);
+    } finally {
+      stop = true;
+      await Promise.allSettled(streams);
+      await second.stop();
+    }
+    expect(rotation.status).toBe(200);
+    expect(opened.filter((o) => o.status !== 201)).toEqual([]);
+    // the rotation was answered while opens still streamed in, and every open begun after it used the new seed
+    const after = opened.filter((o) => o.startedAt > rotatedAt!);
+    expect(after.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(after.map((o) => o.seedId))).toEqual(new Set([rotation.body.current.seed_id]));
+    expect(opened.filter((o) => o.seedId === rotation.body.revealed.seed_id).length).toBeGreaterThan(0);
+  });
+
   it('answers every open 201 and every rotation 200: each open used a committed seed, revealed later, and verifies', async () => {
     const tenant = await createTenant(api.platform);
     const box = await lootbox(

@@ -4,6 +4,9 @@ import type { PageRequest, TenantId } from '@app/common';
 import type { Lootbox, OpenView, SeedView } from './lootbox.types.js';
 import type { Prize, Tier } from './prize-table.js';
 
+/** The advisory lock class of lootbox seeds ("LB"): opens hold a box's lock shared, a rotation alone. */
+const SEED_LOCK_CLASS = 0x4c42;
+
 type BoxRow = Prisma.LootboxGetPayload<{ include: { seeds: { where: { revealedAt: null } } } }>;
 
 const CURRENT_SEED = { seeds: { where: { revealedAt: null } } } as const;
@@ -94,31 +97,37 @@ export class LootboxesRepository {
   }
 
   /**
-   * The box's current seed for an open, with the box row locked FOR SHARE until the transaction ends:
-   * opens run side by side, and a rotation (which locks the box FOR UPDATE) waits for them, so no open
-   * uses a seed after it was revealed. The lock is taken on the box, not on the seed, and the seed is
-   * read by a second statement: under READ COMMITTED a statement that waited for a rotation re-checks
-   * the seed it waited for (now revealed) and cannot see the new one, which its snapshot predates; the
-   * next statement's snapshot has it.
+   * The box's current seed for an open, with the box's seed lock held shared until the transaction
+   * ends: opens run side by side, and a rotation (which takes it alone) waits for them, so no open uses
+   * a seed after it was revealed. The seed is read by a second statement: a statement that waited for a
+   * rotation has a snapshot older than the new seed; the next statement's snapshot has it.
    */
   async currentSeedForOpen(tenantId: TenantId, lootboxId: string): Promise<{ id: string; ciphertext: string; commit: string } | null> {
-    if (!(await this.lockBox(tenantId, lootboxId, 'FOR SHARE'))) return null;
+    if (!(await this.lockSeed(tenantId, lootboxId, 'shared'))) return null;
     return this.currentSeed(tenantId, lootboxId);
   }
 
   /**
-   * The box's current seed for a rotation, with the box row locked FOR UPDATE: the rotation waits for
-   * the opens in flight, and concurrent rotations run one after the other (each reveals the seed the
-   * one before it committed to).
+   * The box's current seed for a rotation, with the box's seed lock held alone: the rotation waits for
+   * the opens in flight, opens that arrive meanwhile wait for it, and concurrent rotations run one after
+   * the other (each reveals the seed the one before it committed to).
    */
   async currentSeedForRotation(tenantId: TenantId, lootboxId: string): Promise<{ id: string; ciphertext: string; commit: string } | null> {
-    if (!(await this.lockBox(tenantId, lootboxId, 'FOR UPDATE'))) return null;
+    if (!(await this.lockSeed(tenantId, lootboxId, 'exclusive'))) return null;
     return this.currentSeed(tenantId, lootboxId);
   }
 
-  private async lockBox(tenantId: TenantId, lootboxId: string, mode: 'FOR SHARE' | 'FOR UPDATE'): Promise<boolean> {
+  /**
+   * A transaction-scoped advisory lock per box (class SEED_LOCK_CLASS, the box id's hash), taken only if
+   * the box is this tenant's. Not a row lock: PostgreSQL grants a row's FOR SHARE to newcomers ahead of
+   * a waiting FOR UPDATE, so a steady stream of opens starved a rotation until it timed out; its lock
+   * manager queues advisory locks in order, so a waiting rotation holds back the opens behind it.
+   */
+  private async lockSeed(tenantId: TenantId, lootboxId: string, mode: 'shared' | 'exclusive'): Promise<boolean> {
+    const lock = Prisma.raw(mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock');
     const rows = await this.db.txClient.$queryRaw<{ id: string }[]>`
-      SELECT id FROM lootboxes WHERE tenant_id = ${tenantId} AND id = ${lootboxId} ${Prisma.raw(mode)}`;
+      SELECT id, ${lock}(${SEED_LOCK_CLASS}::int, hashtext(id))::text AS locked
+        FROM lootboxes WHERE tenant_id = ${tenantId} AND id = ${lootboxId}`;
     return rows.length === 1;
   }
 
