@@ -275,4 +275,28 @@ describe('two API processes and two workers', () => {
     const events = await env.pool.query("SELECT count(*)::int n FROM outbox_events WHERE type = 'tournament.finished' AND data->>'tournament_id' = $1", [t.id]);
     expect(events.rows[0].n).toBe(1);
   });
+  it('list a wallet newest first in the order its balance moved, when credits and debits race on both APIs', async () => {
+    const p = await createPlayer(acme.server);
+    await servers[0].post(`/v1/players/${p.id}/wallet/credits`, { amount: 1_000_000, idempotency_key: uniqueRef('w') });
+    const ops = Array.from({ length: 80 }, (_, i) => {
+      const kind = i % 3 === 0 ? 'debits' : 'credits';
+      return servers[i % 2].post(`/v1/players/${p.id}/wallet/${kind}`, { amount: 100 + i, idempotency_key: uniqueRef('w') });
+    });
+    for (const res of await Promise.all(ops)) expect(res.status).toBe(201);
+    const entries: Array<{ amount: number; balance_after: number }> = [];
+    let cursor: string | null = null;
+    let balance = 0;
+    do {
+      const page: any = (await acme.server.get(`/v1/players/${p.id}/wallet?limit=25${cursor ? `&cursor=${cursor}` : ''}`)).body;
+      balance = page.balance;
+      entries.push(...page.entries);
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(entries).toHaveLength(81);
+    expect(entries[0].balance_after).toBe(balance);
+    // each entry's balance_after is the one below it moved by its amount
+    const breaks = entries.slice(0, -1).filter((e, i) => e.balance_after - e.amount !== entries[i + 1].balance_after);
+    expect(breaks).toEqual([]);
+    expect(entries[80]).toMatchObject({ amount: 1_000_000, balance_after: 1_000_000 });
+  });
 });

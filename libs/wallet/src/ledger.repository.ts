@@ -69,15 +69,20 @@ export class LedgerRepository {
   }
 
   /**
-   * Locks the player's row for the rest of the transaction and returns the balance. FOR NO KEY
-   * UPDATE serialises debits without conflicting with the KEY SHARE locks that inserts referencing
-   * the player take (FOR UPDATE would deadlock concurrent debits).
+   * Locks the player's row for the rest of the transaction and returns the balance, and the id of the
+   * player's latest entry: the next entry's id must sort after it, so that the entries listed newest
+   * first are in the order the balance moved (processes' clocks and lock waits do not order them).
+   * FOR NO KEY UPDATE serialises debits without conflicting with the KEY SHARE locks that inserts
+   * referencing the player take (FOR UPDATE would deadlock concurrent debits).
    */
-  async lockBalance(tenantId: TenantId, playerId: string): Promise<bigint> {
+  async lockBalance(tenantId: TenantId, playerId: string): Promise<{ balance: bigint; lastEntryId: string | null }> {
     const rows = await this.db.txClient.$queryRaw<{ winz_balance: bigint }[]>`
       SELECT winz_balance FROM players WHERE id = ${playerId} AND tenant_id = ${tenantId} FOR NO KEY UPDATE`;
     if (rows.length === 0) throw new Error(`player ${playerId} not found`);
-    return rows[0].winz_balance;
+    // read after the lock: every earlier entry of the player has committed
+    const last = await this.db.txClient.$queryRaw<{ id: string }[]>`
+      SELECT id FROM ledger_entries WHERE tenant_id = ${tenantId} AND player_id = ${playerId} ORDER BY id DESC LIMIT 1`;
+    return { balance: rows[0].winz_balance, lastEntryId: last[0]?.id ?? null };
   }
 
   /**

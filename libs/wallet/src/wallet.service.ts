@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, MAX_MONEY, moneyToNumber, newId, type PageRequest, Replayable, requestHash, type TenantId, toPage } from '@app/common';
+import { AppError, MAX_MONEY, moneyToNumber, newId, newIdAfter, type PageRequest, Replayable, requestHash, type TenantId, toPage } from '@app/common';
 import { DbService } from '@app/db';
 import { OutboxService } from '@app/outbox';
 import { type Player, PlayersService, type WalletView } from '@app/players';
@@ -42,11 +42,12 @@ export class WalletService {
    */
   async creditReward(tenantId: TenantId, player: Player, amount: bigint, reference: string, at: Date): Promise<WalletOperationView> {
     const txnId = newId('led', at.getTime());
-    assertRoom(await this.ledger.lockBalance(tenantId, player.id), amount);
+    const { balance, lastEntryId } = await this.ledger.lockBalance(tenantId, player.id);
+    assertRoom(balance, amount);
     if (!(await this.ledger.claimTransaction(tenantId, { id: txnId, kind: 'reward', playerId: player.id, idempotencyKey: null, requestHash: null }, at))) {
       throw new Error('a ledger transaction without a key cannot conflict');
     }
-    return this.post(tenantId, player, txnId, 'credit', amount, 'reward', reference, at);
+    return this.post(tenantId, player, txnId, lastEntryId, 'credit', amount, 'reward', reference, at);
   }
 
   private async operation(tenantId: TenantId, ref: string, kind: 'credit' | 'debit', input: WalletOperationInput): Promise<Replayable<WalletOperationView>> {
@@ -66,7 +67,7 @@ export class WalletService {
         if (!existing || existing.requestHash !== hash || existing.response === null) throw AppError.idempotencyKeyReused('idempotency_key');
         return Replayable.replay(existing.response as WalletOperationView);
       }
-      const balance = await this.ledger.lockBalance(tenantId, player.id);
+      const { balance, lastEntryId } = await this.ledger.lockBalance(tenantId, player.id);
       if (kind === 'credit') assertRoom(balance, input.amount);
       if (kind === 'debit') {
         if (balance < input.amount) {
@@ -76,7 +77,8 @@ export class WalletService {
           ]);
         }
       }
-      const view = await this.post(tenantId, player, txnId, kind, input.amount, input.reason ?? kind, input.reference ?? null, at);
+      // the entry is dated when the balance moves, after the lock: not when the request came in
+      const view = await this.post(tenantId, player, txnId, lastEntryId, kind, input.amount, input.reason ?? kind, input.reference ?? null, new Date());
       await this.ledger.setResponse(tenantId, txnId, view);
       return Replayable.first(view);
     });
@@ -86,6 +88,7 @@ export class WalletService {
     tenantId: TenantId,
     player: Player,
     txnId: string,
+    lastEntryId: string | null,
     kind: 'credit' | 'debit',
     amount: bigint,
     reason: string,
@@ -97,7 +100,7 @@ export class WalletService {
       tenantId,
       txnId,
       [
-        { id: newId('led', at.getTime()), account: 'player', playerId: player.id, currency: WINZ, amount: signed, reason, reference },
+        { id: newIdAfter('led', lastEntryId, at.getTime()), account: 'player', playerId: player.id, currency: WINZ, amount: signed, reason, reference },
         {
           id: newId('led', at.getTime()),
           account: kind === 'credit' ? TENANT_ACCOUNTS.issued : TENANT_ACCOUNTS.redeemed,

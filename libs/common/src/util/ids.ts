@@ -41,6 +41,27 @@ export function newId(prefix: IdPrefix, now = Date.now()): string {
   return `${prefix}_${out}${r}`;
 }
 
+/**
+ * A new id that sorts after `after` (an id of the same prefix), for rows whose order must follow the
+ * order a lock granted them rather than each process's clock: `newId` when it already sorts after,
+ * otherwise the id right after `after`.
+ */
+export function newIdAfter(prefix: IdPrefix, after: string | null, now = Date.now()): string {
+  const id = newId(prefix, now);
+  if (after === null || id > after) return id;
+  if (!after.startsWith(`${prefix}_`)) throw new Error(`newIdAfter: ${after} is not a ${prefix} id`);
+  const digits = after.slice(prefix.length + 1).split('');
+  for (let i = digits.length - 1; i >= 0; i--) {
+    const next = ALPHABET.indexOf(digits[i]) + 1;
+    if (next < ALPHABET.length) {
+      digits[i] = ALPHABET[next];
+      return `${prefix}_${digits.join('')}`;
+    }
+    digits[i] = ALPHABET[0];
+  }
+  throw new Error(`newIdAfter: no id after ${after}`);
+}
+
 export function hasPrefix(id: string, prefix: IdPrefix): boolean {
   return id.startsWith(`${prefix}_`) && id.length === prefix.length + 27;
 }

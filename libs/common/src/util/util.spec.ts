@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { canonicalJson, requestHash } from './hash.js';
-import { hasPrefix, newId } from './ids.js';
+import { hasPrefix, newId, newIdAfter } from './ids.js';
 import { Semaphore } from './semaphore.js';
 import { unstorableTextPath } from './text.js';
 
@@ -27,6 +27,30 @@ describe('newId', () => {
   it('does not repeat', () => {
     const ids = new Set(Array.from({ length: 10_000 }, () => newId('plr', 1_700_000_000_000)));
     expect(ids.size).toBe(10_000);
+  });
+});
+
+describe('newIdAfter', () => {
+  it('is a new id when there is nothing before it, or when the new id already sorts after', () => {
+    expect(newIdAfter('led', null)).toMatch(/^led_[0-9a-hjkmnp-tv-z]{26}$/);
+    const earlier = `led_0000000001${'0'.repeat(16)}`; // 1 ms after 1970
+    const id = newIdAfter('led', earlier);
+    expect(id > earlier).toBe(true);
+    expect(id.slice(4, 14)).not.toBe(earlier.slice(4, 14)); // its own time, not the earlier one's
+  });
+
+  it('is the next id when `after` sorts later than the clock (another process, another clock)', () => {
+    // a time far beyond any clock here: the answer can only be the successor
+    expect(newIdAfter('led', 'led_7000000000000000000000000h')).toBe('led_7000000000000000000000000j'); // Crockford skips i
+    expect(newIdAfter('led', 'led_70000000000000000000000009')).toBe('led_7000000000000000000000000a');
+    expect(newIdAfter('led', 'led_700000000000000000000000zz')).toBe('led_70000000000000000000000100');
+    const next = newIdAfter('led', 'led_7000000000zzzzzzzzzzzzzzzz');
+    expect(next).toBe('led_70000000010000000000000000');
+    expect(next > 'led_7000000000zzzzzzzzzzzzzzzz').toBe(true);
+  });
+
+  it('refuses an id of another type', () => {
+    expect(() => newIdAfter('led', 'plr_7000000000000000000000000h')).toThrow();
   });
 });
 
