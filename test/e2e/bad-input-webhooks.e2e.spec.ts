@@ -18,6 +18,8 @@ import { createTenant, type TestTenant } from '../support/factories.js';
 
 /** A cursor of the right shape (an id) that names no item: a list answers the items before it. */
 const WELL_FORMED_CURSOR = `zzz_${'z'.repeat(26)}`;
+/** Such a cursor of the kind of id a list has (`zzz_` is no kind: every list refuses it). */
+const cursorOf = (prefix: string) => `${prefix}_${'z'.repeat(26)}`;
 
 let env: TestEnv;
 let api: RunningApi;
@@ -385,6 +387,8 @@ const PAGE_QUERY_CASES: QueryCase[] = [
   { name: 'cursor 65 characters', query: `cursor=${'c'.repeat(65)}`, field: 'cursor' },
   { name: 'cursor 64 characters', query: `cursor=${'c'.repeat(64)}`, field: 'cursor' },
   { name: 'cursor an id and more', query: `cursor=${WELL_FORMED_CURSOR}x`, field: 'cursor' },
+  { name: 'cursor an id of no kind', query: `cursor=${WELL_FORMED_CURSOR}`, field: 'cursor' },
+  { name: 'cursor the id of a player', query: `cursor=${cursorOf('plr')}`, field: 'cursor' },
   { name: 'cursor not an id', query: 'cursor=garbage', field: 'cursor' },
   { name: 'cursor 1000 characters', query: `cursor=${'c'.repeat(1000)}`, field: 'cursor' },
   { name: 'cursor given twice', query: 'cursor=a&cursor=b', field: 'cursor' },
@@ -621,11 +625,11 @@ describe('after the whole matrix', () => {
     for (const [route, query] of [
       ['list', `cursor=${first.body.next_cursor}`],
       ['list', 'limit=500'],
-      ['list', `cursor=${WELL_FORMED_CURSOR}`],
+      ['list', `cursor=${cursorOf('whk')}`],
       ['deliveries', 'limit=1&status=pending'],
       ['deliveries', 'status=succeeded'],
       ['deliveries', 'status=failed'],
-      ['deliveries', `limit=500&cursor=${WELL_FORMED_CURSOR}`],
+      ['deliveries', `limit=500&cursor=${cursorOf('dlv')}`],
     ] as Array<[ListRoute, string]>) {
       const res = await list(route, query);
       expect({ route, query, status: res.status }).toEqual({ route, query, status: 200 });

@@ -27,7 +27,7 @@ export class BonusTemplatesController {
   @ApiOkResponse({ type: BonusTemplatePageDto })
   @ApiErrors(400)
   list(@CurrentTenant() tenant: TenantId, @Query() query: PageQueryDto): Promise<Page<TemplateView>> {
-    return this.bonuses.listTemplates(tenant, query.toPageRequest());
+    return this.bonuses.listTemplates(tenant, query.toPageRequest('btp'));
   }
 
   @Get(':id')

@@ -27,7 +27,7 @@ export class CampaignsController {
   @ApiOkResponse({ type: CampaignPageDto })
   @ApiErrors(400)
   list(@CurrentTenant() tenant: TenantId, @Query() query: PageQueryDto): Promise<Page<CampaignView>> {
-    return this.campaigns.list(tenant, query.toPageRequest());
+    return this.campaigns.list(tenant, query.toPageRequest('cmp'));
   }
 
   @Get(':id')
@@ -78,7 +78,7 @@ export class CampaignsController {
   @ApiOkResponse({ type: ExecutionPageDto })
   @ApiErrors(400, 404)
   executions(@CurrentTenant() tenant: TenantId, @Param('id') id: string, @Query() query: PageQueryDto): Promise<Page<ExecutionView>> {
-    return this.campaigns.executions(tenant, id, query.toPageRequest());
+    return this.campaigns.executions(tenant, id, query.toPageRequest('exe'));
   }
 
   @Get(':id/executions/:execution_id')

@@ -45,7 +45,7 @@ export class JackpotsController {
   @ApiOkResponse({ type: JackpotPageDto })
   @ApiErrors(400)
   list(@CurrentTenant() tenant: TenantId, @Query() query: PageQueryDto): Promise<Page<JackpotView>> {
-    return this.jackpots.list(tenant, query.toPageRequest());
+    return this.jackpots.list(tenant, query.toPageRequest('jkp'));
   }
 
   @Get(':id')
@@ -63,7 +63,7 @@ export class JackpotsController {
   @ApiOkResponse({ type: JackpotWinPageDto })
   @ApiErrors(400, 404)
   wins(@CurrentTenant() tenant: TenantId, @Param('id') id: string, @Query() query: PageQueryDto): Promise<Page<JackpotWinView>> {
-    return this.jackpots.wins(tenant, id, query.toPageRequest());
+    return this.jackpots.wins(tenant, id, query.toPageRequest('win'));
   }
 
   @Post(':id/contribute')

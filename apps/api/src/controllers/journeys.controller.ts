@@ -34,7 +34,7 @@ export class JourneysController {
   @ApiOkResponse({ type: JourneyPageDto })
   @ApiErrors(400)
   list(@CurrentTenant() tenant: TenantId, @Query() query: PageQueryDto): Promise<Page<JourneyView>> {
-    return this.journeys.list(tenant, query.toPageRequest());
+    return this.journeys.list(tenant, query.toPageRequest('jny'));
   }
 
   @Get(':id')

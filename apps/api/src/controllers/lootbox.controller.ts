@@ -43,7 +43,7 @@ export class LootboxController {
   @ApiOkResponse({ type: LootboxPageDto })
   @ApiErrors(400)
   list(@CurrentTenant() tenant: TenantId, @Query() query: PageQueryDto): Promise<Page<LootboxView>> {
-    return this.lootboxes.list(tenant, query.toPageRequest());
+    return this.lootboxes.list(tenant, query.toPageRequest('lbx'));
   }
 
   @Get(':id')
@@ -87,6 +87,6 @@ export class LootboxController {
   @ApiOkResponse({ type: SeedPageDto })
   @ApiErrors(400, 404)
   seeds(@CurrentTenant() tenant: TenantId, @Param('id') id: string, @Query() query: PageQueryDto): Promise<Page<SeedView>> {
-    return this.lootboxes.seeds(tenant, id, query.toPageRequest());
+    return this.lootboxes.seeds(tenant, id, query.toPageRequest('sed'));
   }
 }

@@ -25,7 +25,7 @@ export class PlayerActivityController {
   @ApiOkResponse({ type: PlayerJourneysDto })
   @ApiErrors(400, 404)
   journeysOf(@CurrentTenant() tenant: TenantId, @Param('player') player: string, @Query() query: PageQueryDto): Promise<Page<PlayerJourneyView>> {
-    return this.journeys.forPlayer(tenant, player, query.toPageRequest());
+    return this.journeys.forPlayer(tenant, player, query.toPageRequest('jny'));
   }
 
   @Get('lootbox-opens')
@@ -34,6 +34,6 @@ export class PlayerActivityController {
   @ApiOkResponse({ type: OpenPageDto })
   @ApiErrors(400, 404)
   opensOf(@CurrentTenant() tenant: TenantId, @Param('player') player: string, @Query() query: PageQueryDto): Promise<Page<OpenView>> {
-    return this.lootboxes.playerOpens(tenant, player, query.toPageRequest());
+    return this.lootboxes.playerOpens(tenant, player, query.toPageRequest('opn'));
   }
 }

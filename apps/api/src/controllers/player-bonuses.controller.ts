@@ -35,7 +35,7 @@ export class PlayerBonusesController {
   @ApiOkResponse({ type: BonusGrantPageDto })
   @ApiErrors(400, 404)
   list(@CurrentTenant() tenant: TenantId, @Param('player') player: string, @Query() query: BonusesQueryDto): Promise<Page<GrantView>> {
-    return this.bonuses.listForPlayer(tenant, player, query.status, query.toPageRequest());
+    return this.bonuses.listForPlayer(tenant, player, query.status, query.toPageRequest('bns'));
   }
 
   @Post(':bonus_id/cancel')

@@ -28,7 +28,7 @@ export class SegmentsController {
   @ApiOkResponse({ type: SegmentPageDto })
   @ApiErrors(400)
   list(@CurrentTenant() tenant: TenantId, @Query() query: PageQueryDto): Promise<Page<SegmentView>> {
-    return this.segments.list(tenant, query.toPageRequest());
+    return this.segments.list(tenant, query.toPageRequest('seg'));
   }
 
   @Get(':id')

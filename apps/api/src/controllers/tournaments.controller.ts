@@ -52,7 +52,7 @@ export class TournamentsController {
   @ApiOkResponse({ type: TournamentPageDto })
   @ApiErrors(400)
   list(@CurrentTenant() tenant: TenantId, @Query() query: PageQueryDto): Promise<Page<TournamentView>> {
-    return this.tournaments.list(tenant, query.toPageRequest());
+    return this.tournaments.list(tenant, query.toPageRequest('trn'));
   }
 
   @Get(':id')

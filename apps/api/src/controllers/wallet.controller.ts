@@ -21,7 +21,7 @@ export class WalletController {
   @ApiOkResponse({ type: WalletDto })
   @ApiErrors(400, 404)
   view(@CurrentTenant() tenant: TenantId, @Param('player') player: string, @Query() query: PageQueryDto): Promise<WalletView> {
-    return this.wallet.view(tenant, player, query.toPageRequest());
+    return this.wallet.view(tenant, player, query.toPageRequest('led'));
   }
 
   @Post('credits')

@@ -40,7 +40,7 @@ export class WebhooksController {
   @ApiOkResponse({ type: WebhookPageDto })
   @ApiErrors(400)
   list(@CurrentTenant() tenant: TenantId, @Query() query: PageQueryDto): Promise<Page<EndpointView>> {
-    return this.webhooks.list(tenant, query.toPageRequest());
+    return this.webhooks.list(tenant, query.toPageRequest('whk'));
   }
 
   @Delete(':id')
@@ -57,7 +57,7 @@ export class WebhooksController {
   @ApiOkResponse({ type: DeliveryPageDto })
   @ApiErrors(400, 404)
   deliveries(@CurrentTenant() tenant: TenantId, @Param('id') id: string, @Query() query: DeliveriesQueryDto): Promise<Page<DeliveryView>> {
-    return this.webhooks.deliveries(tenant, id, query.status, query.toPageRequest());
+    return this.webhooks.deliveries(tenant, id, query.status, query.toPageRequest('dlv'));
   }
 
   @Post(':id/deliveries/:delivery_id/retry')
