@@ -204,6 +204,24 @@ describe('lifecycle', () => {
     expect((await acme.server.post(`/v1/players/${p.id}/bonuses/bns_nope/cancel`)).status).toBe(404);
   });
 
+  it('concurrent cancels and forfeits: one ends it, the others are told the state it ended in', async () => {
+    const p = await createPlayer(acme.server, { currency: 'USD' });
+    for (let round = 0; round < 5; round++) {
+      const g = await grant(p.id, nd.id);
+      const results = await Promise.all(
+        ['cancel', 'forfeit', 'cancel', 'forfeit', 'cancel', 'forfeit'].map((action) => acme.server.post(`/v1/players/${p.id}/bonuses/${g.id}/${action}`)),
+      );
+      const won = results.filter((r) => r.status === 200);
+      expect(won).toHaveLength(1);
+      const final = won[0].body.status;
+      expect((await bonus(p.id, g.id)).status).toBe(final);
+      for (const lost of results.filter((r) => r.status !== 200)) {
+        expect(lost.status).toBe(409);
+        expect(lost.body.error).toMatchObject({ code: 'bonus_not_live', message: `the bonus is already ${final}` });
+      }
+    }
+  });
+
   it('expires at expires_at, exactly once across two workers (bonus.expired)', async () => {
     const p = await createPlayer(acme.server, { currency: 'USD' });
     const expiresAt = new Date(Date.now() + 1500).toISOString();

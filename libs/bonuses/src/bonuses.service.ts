@@ -142,7 +142,11 @@ export class BonusesService {
       const grant = await this.repo.findGrant(tenantId, player.id, id);
       if (!grant) throw AppError.notFound('bonus');
       const ended = await this.repo.changeGrant(tenantId, id, ['offered', 'active'], { status, endedAt: new Date() });
-      if (!ended) throw AppError.conflict(`the bonus is already ${grant.status}`, 'bonus_not_live');
+      if (!ended) {
+        // read again: a concurrent cancel, forfeit or completion may have ended it after the first read
+        const now = (await this.repo.findGrant(tenantId, player.id, id)) ?? grant;
+        throw AppError.conflict(`the bonus is already ${now.status}`, 'bonus_not_live');
+      }
       return toGrantView(ended);
     });
   }
