@@ -44,22 +44,23 @@ export function newId(prefix: IdPrefix, now = Date.now()): string {
 /**
  * A new id that sorts after `after` (an id of the same prefix), for rows whose order must follow the
  * order a lock granted them rather than each process's clock: `newId` when it already sorts after,
- * otherwise the id right after `after`.
+ * otherwise `after` plus a random step of up to 2^64. Not `after` + 1: the process that made `after`
+ * counts up from it for its next ids in the same millisecond, and the step lands clear of them.
  */
 export function newIdAfter(prefix: IdPrefix, after: string | null, now = Date.now()): string {
   const id = newId(prefix, now);
   if (after === null || id > after) return id;
-  if (!after.startsWith(`${prefix}_`)) throw new Error(`newIdAfter: ${after} is not a ${prefix} id`);
-  const digits = after.slice(prefix.length + 1).split('');
-  for (let i = digits.length - 1; i >= 0; i--) {
-    const next = ALPHABET.indexOf(digits[i]) + 1;
-    if (next < ALPHABET.length) {
-      digits[i] = ALPHABET[next];
-      return `${prefix}_${digits.join('')}`;
-    }
-    digits[i] = ALPHABET[0];
+  if (!hasPrefix(after, prefix)) throw new Error(`newIdAfter: ${after} is not a ${prefix} id`);
+  let value = 0n;
+  for (const c of after.slice(prefix.length + 1)) value = value * 32n + BigInt(ALPHABET.indexOf(c));
+  value += 1n + BigInt(`0x${randomBytes(8).toString('hex')}`);
+  if (value >> 130n !== 0n) throw new Error(`newIdAfter: no id after ${after}`);
+  let out = '';
+  for (let i = 0; i < 26; i++) {
+    out = ALPHABET[Number(value & 31n)] + out;
+    value >>= 5n;
   }
-  throw new Error(`newIdAfter: no id after ${after}`);
+  return `${prefix}_${out}`;
 }
 
 export function hasPrefix(id: string, prefix: IdPrefix): boolean {

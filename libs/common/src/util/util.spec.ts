@@ -39,14 +39,17 @@ describe('newIdAfter', () => {
     expect(id.slice(4, 14)).not.toBe(earlier.slice(4, 14)); // its own time, not the earlier one's
   });
 
-  it('is the next id when `after` sorts later than the clock (another process, another clock)', () => {
-    // a time far beyond any clock here: the answer can only be the successor
-    expect(newIdAfter('led', 'led_7000000000000000000000000h')).toBe('led_7000000000000000000000000j'); // Crockford skips i
-    expect(newIdAfter('led', 'led_70000000000000000000000009')).toBe('led_7000000000000000000000000a');
-    expect(newIdAfter('led', 'led_700000000000000000000000zz')).toBe('led_70000000000000000000000100');
-    const next = newIdAfter('led', 'led_7000000000zzzzzzzzzzzzzzzz');
-    expect(next).toBe('led_70000000010000000000000000');
-    expect(next > 'led_7000000000zzzzzzzzzzzzzzzz').toBe(true);
+  it('sorts after `after` when `after` is later than the clock (another process, another clock), clear of the ids counting up from it', () => {
+    // a time far beyond any clock here: the answer can only be derived from `after`
+    const after = 'led_7000000000zzzzzzzzzzzzzzzz';
+    const ids = Array.from({ length: 1000 }, () => newIdAfter('led', after));
+    for (const id of ids) {
+      expect(id).toMatch(/^led_[0-9a-hjkmnp-tv-z]{26}$/);
+      expect(id > after).toBe(true);
+      // the process that made `after` takes after + 1, + 2, … next: none of those
+      expect(id > 'led_70000000010000000000001000').toBe(true);
+    }
+    expect(new Set(ids).size).toBe(1000);
   });
 
   it('refuses an id of another type', () => {
