@@ -235,6 +235,32 @@ describe('scoring', () => {
   });
 });
 
+describe('a tournament that has not started', () => {
+  it('takes no score yet, even one whose settled_at falls inside its window', async () => {
+    const tenant = await createTenant(api.platform);
+    const startsAt = Date.now() + HOUR;
+    const scheduled = await tournament({ starts_at: iso(startsAt), ends_at: iso(startsAt + HOUR), auto_enroll: true }, tenant);
+    expect(scheduled.status).toBe('scheduled');
+    const p = await createPlayer(tenant.server);
+    const direct = await score(scheduled.id, { player_id: p.id, bet_amount: 100, settled_at: iso(startsAt + 60_000) }, tenant);
+    expect(direct.status).toBe(409);
+    expect(direct.body.error).toMatchObject({ code: 'tournament_not_running', message: expect.stringContaining('has not started') });
+    // a wager dated inside the window: named, it says why; auto_enroll does not take it
+    const named = await tenant.server.post('/v1/wagers', wager(p.id, { tournament_ids: [scheduled.id], settled_at: iso(startsAt + 60_000) }));
+    expect(named.status).toBe(201);
+    expect(named.body.tournaments).toEqual([
+      { tournament_id: scheduled.id, player_id: p.id, qualified: false, reason: 'tournament_not_running', points_awarded: 0, total_score: 0, rank: null },
+    ]);
+    const auto = await tenant.server.post('/v1/wagers', wager(p.id, { settled_at: iso(startsAt + 120_000) }));
+    expect(auto.status).toBe(201);
+    expect(auto.body.tournaments).toEqual([]);
+    const lb = (await tenant.server.get(`/v1/tournaments/${scheduled.id}/leaderboard`)).body;
+    expect(lb).toMatchObject({ status: 'scheduled', total_players: 0, entries: [] });
+    const { rows } = await env.pool.query('SELECT count(*)::int n FROM tournament_score_events WHERE tournament_id = $1', [scheduled.id]);
+    expect(rows[0].n).toBe(0);
+  });
+});
+
 describe('routing wagers from POST /v1/wagers', () => {
   it('scores the tournaments a wager names and the auto_enroll ones, in one answer', async () => {
     const tenant = await createTenant(api.platform);

@@ -59,7 +59,8 @@ export function statusOf(t: Pick<Tournament, 'state' | 'startsAt' | 'endsAt'>, n
  * the tournament is neither cancelled nor finalized (late wagers are accepted until finalize_at).
  */
 export function acceptsScoreAt(t: Pick<Tournament, 'state' | 'startsAt' | 'endsAt' | 'finalizeAt'>, settledAt: Date, now: Date): boolean {
-  return t.state === 'open' && now < t.finalizeAt && settledAt >= t.startsAt && settledAt < t.endsAt;
+  // a scheduled tournament takes nothing yet, whatever settled_at says: no wager has settled in the future
+  return t.state === 'open' && now >= t.startsAt && now < t.finalizeAt && settledAt >= t.startsAt && settledAt < t.endsAt;
 }
 
 export interface TournamentView {

@@ -431,6 +431,7 @@ function refusal(item: IngestItem, tournaments: Map<string, Tournament>, jackpot
 function notRunning(t: Tournament, settledAt: Date, now: Date): string {
   if (t.state === 'cancelled') return 'the tournament was cancelled';
   if (t.state === 'finished' || now >= t.finalizeAt) return 'the tournament is finalized';
+  if (now < t.startsAt) return `the tournament has not started (it starts at ${t.startsAt.toISOString()})`;
   return `the wager settled at ${settledAt.toISOString()}, outside the tournament (${t.startsAt.toISOString()} to ${t.endsAt.toISOString()})`;
 }
 
