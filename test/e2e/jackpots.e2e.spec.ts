@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ROOT } from '../support/env.js';
 import { type AppProcess, startApiProcess, startWorkerProcess, type RunningApi } from '../support/processes.js';
@@ -149,6 +150,9 @@ describe('jackpots', () => {
     expect(winning.win.amount).toBeLessThanOrEqual(20_000);
     const [win] = await wins(j.id);
     expect(win).toMatchObject({ win_id: winning.win.win_id, cycle: 1, amount: winning.win.amount, currency: 'EUR', proof: { seed_commit: j.seed_commit, seed: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    // the seed is revealed where API.md §6 names it, and it is the one the proof carries
+    expect(win).toMatchObject({ seed: win.proof.seed, seed_commit: j.seed_commit });
+    expect(createHash('sha256').update(win.seed).digest('hex')).toBe(j.seed_commit);
     expect(win.proof.drop_point).toBeGreaterThan(10_000);
     expect(win.proof.drop_point).toBeLessThanOrEqual(20_000);
     const now = (await acme.server.get(`/v1/jackpots/${j.id}`)).body;
@@ -166,7 +170,7 @@ describe('jackpots', () => {
       const { rows } = await env.pool.query("SELECT data FROM outbox_events WHERE type = 'jackpot.won' AND data->>'win_id' = $1", [win.win_id]);
       return rows[0]?.data;
     });
-    expect(event).toMatchObject({ jackpot_id: j.id, win_id: win.win_id, amount: win.amount, proof: win.proof, next_seed_commit: now.seed_commit });
+    expect(event).toMatchObject({ jackpot_id: j.id, win_id: win.win_id, amount: win.amount, seed: win.seed, seed_commit: j.seed_commit, proof: win.proof, next_seed_commit: now.seed_commit });
   });
 
   it('has exactly one winner per cycle however many contributions race, and conserves the pool exactly', async () => {

@@ -160,6 +160,8 @@ export class JackpotEngine {
           external_ref: e.player.externalRef,
           source_wager_id: e.sourceWagerId,
           amount: Number(w.amount),
+          seed: w.proof.seed,
+          seed_commit: w.proof.seed_commit,
           proof: w.proof,
           next_seed_commit: w.nextSeed.commit,
           won_at: now.toISOString(),

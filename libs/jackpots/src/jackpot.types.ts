@@ -121,6 +121,9 @@ export interface JackpotWinView {
   source_wager_id: string;
   amount: number;
   currency: string;
+  /** the cycle's seed, revealed (API.md §6), and the commit it was published as: also in `proof` */
+  seed: string;
+  seed_commit: string;
   /** the revealed seed of the cycle, its commit, and what the outcome was derived from */
   proof: WinProof;
   /** the commit of the next cycle's seed */

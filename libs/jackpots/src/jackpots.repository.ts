@@ -133,18 +133,23 @@ export class JackpotsRepository {
       select: { cycle: true, commit: true },
     });
     const commits = new Map(next.map((s) => [s.cycle, s.commit]));
-    return rows.map((r) => ({
-      win_id: r.id,
-      jackpot_id: r.jackpotId,
-      cycle: r.cycle,
-      player_id: r.playerId,
-      external_ref: r.player.externalRef,
-      source_wager_id: r.sourceWagerId,
-      amount: Number(r.amount),
-      currency: r.jackpot.currency,
-      proof: r.proof as unknown as WinProof,
-      next_seed_commit: commits.get(r.cycle + 1) ?? null,
-      created_at: r.createdAt.toISOString(),
-    }));
+    return rows.map((r) => {
+      const proof = r.proof as unknown as WinProof;
+      return {
+        win_id: r.id,
+        jackpot_id: r.jackpotId,
+        cycle: r.cycle,
+        player_id: r.playerId,
+        external_ref: r.player.externalRef,
+        source_wager_id: r.sourceWagerId,
+        amount: Number(r.amount),
+        currency: r.jackpot.currency,
+        seed: proof.seed,
+        seed_commit: proof.seed_commit,
+        proof,
+        next_seed_commit: commits.get(r.cycle + 1) ?? null,
+        created_at: r.createdAt.toISOString(),
+      };
+    });
   }
 }

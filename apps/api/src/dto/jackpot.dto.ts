@@ -143,6 +143,8 @@ export class JackpotWinDto {
   @ApiProperty() source_wager_id!: string;
   @ApiProperty({ description: 'millis: the whole millis of the pool (the fraction is carried into the next cycle)' }) amount!: number;
   @ApiProperty() currency!: string;
+  @ApiProperty({ description: "the cycle's seed, revealed: sha256 of these 64 hex characters is seed_commit (also in proof)" }) seed!: string;
+  @ApiProperty({ description: 'the commit published for the cycle before any contribution (also in proof)' }) seed_commit!: string;
   @ApiProperty({ type: ProofDto }) proof!: ProofDto;
   @ApiProperty({ nullable: true, type: String }) next_seed_commit!: string | null;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
