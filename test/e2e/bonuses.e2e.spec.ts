@@ -136,6 +136,19 @@ describe("Recipe 3's reload template: 50%, $200 cap, 25×", () => {
     expect(await bonus(p.id, g.id)).toMatchObject({ status: 'active', amount: 10 * UNIT });
   });
 
+  it('a deposit whose match is less than a milli (0, or 1 milli at 50%) leaves the offer open', async () => {
+    const open = await template({ kind: 'reload', match_percent: 50, wagering_multiplier: 25 }); // no min_deposit
+    const p = await createPlayer(acme.server, { currency: 'USD' });
+    const g = await grant(p.id, open.id);
+    await deposit(p.id, 0);
+    await deposit(p.id, 1);
+    expect(await bonus(p.id, g.id)).toMatchObject({ status: 'offered', amount: null });
+    expect(await events('bonus.activated', g.id)).toEqual([]);
+    // 3 millis at 50% is 1.5: the bonus is rounded down to 1
+    await deposit(p.id, 3);
+    expect(await bonus(p.id, g.id)).toMatchObject({ status: 'active', amount: 1, deposit_amount: 3 });
+  });
+
   it('one deposit activates one offer: the oldest', async () => {
     const p = await createPlayer(acme.server, { currency: 'USD' });
     const first = await grant(p.id, reload.id);

@@ -28,9 +28,12 @@ export class BonusEngine {
   /**
    * A deposit activates the player's oldest offered deposit bonus that it qualifies for: same
    * currency, at least min_deposit, made after the offer and before its deadline. One deposit, one
-   * bonus. The amount is min(deposit × match% / 100, max_amount); wagering starts at the deposit.
+   * bonus. The amount is min(deposit × match% / 100, max_amount), rounded down to the milli; a deposit
+   * whose match is not a whole milli (a deposit of 0, or 1 milli at 33%) matches nothing, so it leaves
+   * the offer open. Wagering starts at the deposit.
    */
   async onDeposit(tenantId: TenantId, player: Player, d: DepositFacts, now = new Date()): Promise<BonusGrant | null> {
+    const bonusOf = (g: LiveGrant) => depositBonus(d.amount, g.template.matchPercent!, g.template.maxAmount);
     const offer = (await this.repo.lockLiveGrants(tenantId, player.id)).find(
       (g) =>
         g.status === 'offered' &&
@@ -38,10 +41,11 @@ export class BonusEngine {
         g.currency === d.currency &&
         d.occurredAt >= g.createdAt &&
         (g.expiresAt === null || (d.occurredAt < g.expiresAt && now < g.expiresAt)) &&
-        (g.template.minDeposit === null || d.amount >= g.template.minDeposit),
+        (g.template.minDeposit === null || d.amount >= g.template.minDeposit) &&
+        bonusOf(g) > 0n,
     );
     if (!offer) return null;
-    return this.activate(tenantId, offer, depositBonus(d.amount, offer.template.matchPercent!, offer.template.maxAmount), d.amount, d.occurredAt, now);
+    return this.activate(tenantId, offer, bonusOf(offer), d.amount, d.occurredAt, now);
   }
 
   /** Fixes a bonus's amount and starts its wagering (bonus.activated); one with nothing to wager completes. */
