@@ -184,6 +184,23 @@ describe('POST /v1/players/:player/rewards (the reward service)', () => {
     expect(await types(ext.body.grant_key)).toEqual(['reward.granted']);
   });
 
+  it('replays each kind of reward byte for byte as it first answered (API.md §2: a body equal to the first answer)', async () => {
+    const p = await createPlayer(acme.server, { currency: 'USD' });
+    const t = await acme.admin.post('/v1/bonus-templates', { name: 'R', kind: 'no_deposit', currency: 'USD', fixed_amount: 10_000, wagering_multiplier: 1, wagering_base: 'bonus' });
+    for (const reward of [
+      { type: 'winz', amount: 700 },
+      { bonus_template_id: t.body.id, type: 'bonus' },
+      { description: 'Dinner for two', currency: 'USD', amount: 100_000, type: 'external' },
+    ]) {
+      const body = { reward, grant_key: uniqueRef('k') };
+      const first = await acme.admin.post(`/v1/players/${p.id}/rewards`, body);
+      expect(first.status).toBe(201);
+      const replay = await acme.admin.post(`/v1/players/${p.id}/rewards`, body);
+      expect(replay.status).toBe(200);
+      expect(replay.text).toBe(first.text);
+    }
+  });
+
   it('has one effect for 20 concurrent grants with one key; a replay answers 200, another reward 422', async () => {
     const p = await createPlayer(acme.server);
     const body = { reward: { type: 'winz', amount: 300 }, grant_key: uniqueRef('race') };

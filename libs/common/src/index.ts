@@ -14,3 +14,4 @@ export * from './util/text.js';
 export * from './util/loop.js';
 export * from './util/semaphore.js';
 export * from './util/secret-box.js';
+export * from './util/jsonb-order.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, canonicalJson, newId, Replayable, type TenantId } from '@app/common';
+import { AppError, canonicalJson, inJsonbOrder, newId, Replayable, type TenantId } from '@app/common';
 import { DbService } from '@app/db';
 import { type BonusTemplate, BonusesService } from '@app/bonuses';
 import { OutboxService } from '@app/outbox';
@@ -50,7 +50,9 @@ export class RewardsService {
     }
     const result = await this.apply(tenantId, player, reward, grantKey, at, memo);
     await this.repo.setResult(tenantId, id, result);
-    return { grant: { grant_id: id, grant_key: grantKey, player_id: player.id, reward, result, created_at: at.toISOString() }, created: true };
+    // reward and result are read back from jsonb on a replay: the first answer has them in that key order
+    const stored = { grant_id: id, grant_key: grantKey, player_id: player.id, reward: inJsonbOrder(reward), result: inJsonbOrder(result), created_at: at.toISOString() };
+    return { grant: stored, created: true };
   }
 
   /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { canonicalJson, requestHash } from './hash.js';
 import { hasPrefix, newId, newIdAfter } from './ids.js';
+import { inJsonbOrder } from './jsonb-order.js';
 import { Semaphore } from './semaphore.js';
 import { unstorableTextPath } from './text.js';
 
@@ -54,6 +55,15 @@ describe('newIdAfter', () => {
 
   it('refuses an id of another type', () => {
     expect(() => newIdAfter('led', 'plr_7000000000000000000000000h')).toThrow();
+  });
+});
+
+describe('inJsonbOrder', () => {
+  it('orders keys as jsonb does: shorter first, then by bytes; at every level, arrays kept in order', () => {
+    const value = { type: 'bonus', status: 'active', bonus_id: 'bns_x', b: [{ zz: 1, a: 2 }, 3], aa: null, é: 1, z: 0 };
+    const ordered = inJsonbOrder(value);
+    expect(JSON.stringify(ordered)).toBe('{"b":[{"a":2,"zz":1},3],"z":0,"aa":null,"é":1,"type":"bonus","status":"active","bonus_id":"bns_x"}');
+    expect(ordered).toEqual(value);
   });
 });
 
