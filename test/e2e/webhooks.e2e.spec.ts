@@ -195,6 +195,34 @@ describe('delivery', () => {
     }
   });
 
+  it('records a fast receiver\'s success without waiting for a slow receiver of the same batch to time out', async () => {
+    const fast = await Receiver.start();
+    const slow = await Receiver.start();
+    try {
+      const f = await subscribe(fast, ['player.created']);
+      const s = await subscribe(slow, ['player.created']);
+      await slow.configure({ delayMs: 2_500 }); // beyond the 1 s timeout
+      const created = await acme.server.post('/v1/players', { external_ref: uniqueRef('split') });
+      expect(created.status).toBe(201);
+      const mine = (list: any[]) => list.filter((d) => d.event_type === 'player.created');
+      const [ok] = await eventually(async () => nonEmpty(mine(await deliveries(f.id, acme, '?status=succeeded'))), 30_000);
+      const [late] = await eventually(async () => nonEmpty(mine(await deliveries(s.id)).filter((d) => d.attempts >= 1)), 30_000);
+      expect(late.last_error).toBe('timed out after 1000 ms');
+      // the fast success was recorded (updated_at, the database's clock) before the slow attempt ended
+      // (its start + duration): not in one statement with it once the whole batch was done
+      const { rows } = await env.pool.query(
+        `SELECT (SELECT updated_at FROM webhook_deliveries WHERE id = $1) < a.started_at + make_interval(secs => a.duration_ms / 1000.0) AS first
+           FROM webhook_attempts a WHERE a.delivery_id = $2 AND a.attempt = 1`,
+        [ok.id, late.id],
+      );
+      expect(rows).toEqual([{ first: true }]);
+      for (const id of [f.id, s.id]) expect((await acme.admin.delete(`/v1/webhooks/${id}`)).status).toBe(204);
+    } finally {
+      await fast.stop();
+      await slow.stop();
+    }
+  });
+
   it('lets a failed delivery be retried by hand, and refuses to retry a succeeded one (409)', async () => {
     const receiver = await Receiver.start();
     try {

@@ -8,6 +8,7 @@ import { WebhookQueue } from './webhook-queue.js';
 import { type SendResult, WebhookSender } from './webhook-sender.js';
 import { type DeliveryWork, eventEnvelope } from './webhook.types.js';
 import { type AttemptOutcome, WebhooksRepository } from './webhooks.repository.js';
+import { AttemptRecorder } from './attempt-recorder.js';
 
 export interface DeliverResult {
   succeeded: number;
@@ -29,6 +30,9 @@ const LEASE_SLACK_MS = 5_000;
 export const SECRET_UNREADABLE = "cannot decrypt the endpoint's secret with the current WEBHOOK_SECRET_KEY (was the key changed?)";
 
 type Outcome = AttemptOutcome & { deliveryId: string; leaseToken: string };
+
+/** How long an ended attempt waits for others of its batch to end, to be recorded in one statement. */
+const RECORD_GATHER_MS = 50;
 
 /**
  * Sends one attempt of each of a few deliveries (a batch of first attempts from the relay, or one
@@ -68,10 +72,18 @@ export class WebhookDeliveryService implements OnModuleDestroy {
         await this.repo.failForDeletedEndpoint(w.deliveryId, token);
         result.failed++;
       }
-      const attempted = await Promise.all(works.flatMap((w, i) => (w.endpointDeleted ? [] : [this.attemptOnce(w, leases[i], attempt)])));
+      // each attempt is recorded soon after it ends, with those that ended about then: a receiver
+      // that answered at once is not shown pending until the batch's slowest one times out
+      const recorder = new AttemptRecorder<Outcome>((batch) => this.repo.recordAttempts(batch), RECORD_GATHER_MS);
+      const attemptAndRecord = async (w: DeliveryWork, lease: HeldLease): Promise<Outcome | undefined> => {
+        const outcome = await this.attemptOnce(w, lease, attempt);
+        if (outcome) recorder.add(outcome);
+        return outcome;
+      };
+      const attempted = await Promise.all(works.flatMap((w, i) => (w.endpointDeleted ? [] : [attemptAndRecord(w, leases[i])])));
       const outcomes = attempted.filter((o) => o !== undefined);
       result.skipped += attempted.length - outcomes.length;
-      const recorded = await this.repo.recordAttempts(outcomes);
+      const recorded = await recorder.finish();
       const retries: Array<{ deliveryId: string; delayMs: number }> = [];
       for (const o of outcomes) {
         if (!recorded.has(o.deliveryId)) result.skipped++;
