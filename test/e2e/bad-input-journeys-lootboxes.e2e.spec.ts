@@ -1085,10 +1085,13 @@ describe('authentication and scope come before the body', () => {
     expectError(await acme.server.post(`/v1/journeys/${id()}/deactivate`), 403, 'forbidden');
   });
 
-  it('journey reads are admin: GET /v1/journeys and /v1/journeys/:id with the server key → 403, also with a bad query', async () => {
-    expectError(await acme.server.get('/v1/journeys'), 403, 'forbidden');
-    expectError(await acme.server.get('/v1/journeys?limit=0&foo=1'), 403, 'forbidden');
-    expectError(await acme.server.get(`/v1/journeys/${NO_JOURNEY}`), 403, 'forbidden');
+  it('journey reads are open to the server key: a bad query is a 400, an unknown journey a 404', async () => {
+    expect((await acme.server.get('/v1/journeys')).status).toBe(200);
+    const bad = await acme.server.get('/v1/journeys?limit=0&foo=1');
+    expectError(bad, 400, 'validation_failed');
+    expect(bad.body.error.details).toEqual((await acme.admin.get('/v1/journeys?limit=0&foo=1')).body.error.details);
+    expectError(await acme.server.get(`/v1/journeys/${NO_JOURNEY}`), 404, 'not_found');
+    expectError(await acme.server.get(`/v1/journeys/${otherJourney.id}`), 404, 'not_found');
   });
 
   it.each(QUERY_CASES.filter((c) => c.query === 'limit=0&cursor=&foo=1'))('$route?$query with no Authorization → 401', async ({ route, query }) => {

@@ -1017,9 +1017,10 @@ describe('authentication and scope come before the body', () => {
     expectError(res, 401, 'unauthorized');
   });
 
-  it("GET /v1/bonus-templates?cursor= with the tenant's server key → 403", async () => {
+  it("GET /v1/bonus-templates?cursor= with the tenant's server key → 400 (reads are open to it)", async () => {
     const res = await list('templates', 'cursor=', { key: acme.serverKey });
-    expectError(res, 403, 'forbidden');
+    expectError(res, 400, 'validation_failed');
+    expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual(['cursor']);
   });
 });
 

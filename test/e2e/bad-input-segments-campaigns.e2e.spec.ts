@@ -1344,34 +1344,46 @@ describe('authentication and scope come before the body', () => {
     expectError(res, 403, 'forbidden');
   });
 
-  const READS: Array<{ name: string; request: (client: HttpClient, opts: { key?: string }) => Promise<HttpResponse> }> = [
+  const ROUTES: Array<{ name: string; write?: true; request: (client: HttpClient, opts: { key?: string }) => Promise<HttpResponse> }> = [
     { name: 'GET /v1/segments', request: (c, o) => c.get('/v1/segments', o) },
     { name: 'GET /v1/segments?limit=0 (a bad query)', request: (c, o) => c.get('/v1/segments?limit=0', o) },
     { name: 'GET /v1/segments/:id', request: (c, o) => c.get(`/v1/segments/${segment.id}`, o) },
     { name: 'GET /v1/segments/:id of an unknown segment', request: (c, o) => c.get(`/v1/segments/${NO_SEGMENT}`, o) },
     { name: 'GET /v1/segments/:id/preview', request: (c, o) => c.get(`/v1/segments/${segment.id}/preview`, o) },
     { name: 'GET /v1/segments/:id/preview?limit=101 (a bad query)', request: (c, o) => c.get(`/v1/segments/${segment.id}/preview?limit=101`, o) },
-    { name: 'DELETE /v1/segments/:id (in use)', request: (c, o) => c.delete(`/v1/segments/${segment.id}`, o) },
-    { name: 'DELETE /v1/segments/:id of an unknown segment', request: (c, o) => c.delete(`/v1/segments/${NO_SEGMENT}`, o) },
+    { name: 'DELETE /v1/segments/:id (in use)', write: true, request: (c, o) => c.delete(`/v1/segments/${segment.id}`, o) },
+    { name: 'DELETE /v1/segments/:id of an unknown segment', write: true, request: (c, o) => c.delete(`/v1/segments/${NO_SEGMENT}`, o) },
     { name: 'GET /v1/campaigns', request: (c, o) => c.get('/v1/campaigns', o) },
     { name: 'GET /v1/campaigns/:id', request: (c, o) => c.get(`/v1/campaigns/${campaign.id}`, o) },
-    { name: 'DELETE /v1/campaigns/:id (with executions)', request: (c, o) => c.delete(`/v1/campaigns/${campaign.id}`, o) },
-    { name: 'DELETE /v1/campaigns/:id of an unknown campaign', request: (c, o) => c.delete(`/v1/campaigns/${NO_CAMPAIGN}`, o) },
+    { name: 'DELETE /v1/campaigns/:id (with executions)', write: true, request: (c, o) => c.delete(`/v1/campaigns/${campaign.id}`, o) },
+    { name: 'DELETE /v1/campaigns/:id of an unknown campaign', write: true, request: (c, o) => c.delete(`/v1/campaigns/${NO_CAMPAIGN}`, o) },
     { name: 'GET /v1/campaigns/:id/executions', request: (c, o) => c.get(`/v1/campaigns/${campaign.id}/executions`, o) },
     { name: 'GET /v1/campaigns/:id/executions?foo=1 (a bad query)', request: (c, o) => c.get(`/v1/campaigns/${campaign.id}/executions?foo=1`, o) },
     { name: 'GET /v1/campaigns/:id/executions/:execution_id', request: (c, o) => c.get(`/v1/campaigns/${campaign.id}/executions/${FIXTURE_RUN}`, o) },
     { name: 'GET /v1/campaigns/:id/executions/:execution_id of an unknown execution', request: (c, o) => c.get(`/v1/campaigns/${campaign.id}/executions/no-such-run`, o) },
   ];
 
-  it.each(READS)('$name: no key → 401, an unknown key → 401, the server key → 403, the platform key → 401', async ({ request: req }) => {
+  it.each(ROUTES)('$name: no key → 401, an unknown key → 401, the platform key → 401', async ({ request: req }) => {
     expectError(await storingNothing(() => req(api.http, {})), 401, 'unauthorized');
     expectError(await storingNothing(() => req(api.http, { key: 'wz_admin_not-a-real-key' })), 401, 'unauthorized');
-    expectError(await storingNothing(() => req(acme.server, {})), 403, 'forbidden');
     expectError(await storingNothing(() => req(api.platform, {})), 401, 'unauthorized');
   });
 
-  it("the other tenant's server key on acme's objects → 403 (scope before existence)", async () => {
-    expectError(await other.server.get(`/v1/segments/${segment.id}`), 403, 'forbidden');
+  it.each(ROUTES.filter((r) => r.write))('$name: the server key → 403', async ({ request: req }) => {
+    expectError(await storingNothing(() => req(acme.server, {})), 403, 'forbidden');
+  });
+
+  // Reads are open to the server key (API.md §1: "players, events, opens, reads").
+  it.each(ROUTES.filter((r) => !r.write))("$name: the server key gets the admin key's answer", async ({ request: req }) => {
+    const asServer = await storingNothing(() => req(acme.server, {}));
+    const asAdmin = await req(acme.admin, {});
+    expect(asServer.status).toBe(asAdmin.status);
+    // an error's request_id is per request; everything else is the same
+    expect({ ...asServer.body, request_id: undefined }).toEqual({ ...asAdmin.body, request_id: undefined });
+  });
+
+  it("the other tenant's server key on acme's objects: a read → 404, a change → 403 (scope before existence)", async () => {
+    expectError(await other.server.get(`/v1/segments/${segment.id}`), 404, 'not_found');
     expectError(await other.server.post(`/v1/campaigns/${campaign.id}/executions`, EXECUTE), 403, 'forbidden');
   });
 

@@ -588,9 +588,12 @@ describe('authentication and scope come before the body and the query', () => {
     expectError(res, 401, 'unauthorized');
   });
 
-  it.each(BAD_QUERIES)("GET $route?$query with the tenant's server key → 403", async ({ route, query }) => {
-    const res = await list(route, query, { key: acme.serverKey });
-    expectError(res, 403, 'forbidden');
+  // Reads are open to the server key (API.md §1): a bad query is its 400, as for the admin key.
+  it.each(BAD_QUERIES)("GET $route?$query with the tenant's server key → the admin key's 400", async ({ route, query }) => {
+    const asServer = await list(route, query, { key: acme.serverKey });
+    const asAdmin = await list(route, query, { key: acme.adminKey });
+    expectError(asServer, 400, 'validation_failed');
+    expect(asServer.body.error.details).toEqual(asAdmin.body.error.details);
   });
 });
 

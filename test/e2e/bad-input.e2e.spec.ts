@@ -782,7 +782,7 @@ describe('path ids and segments', () => {
       status: 403,
       code: 'forbidden',
     },
-    { name: 'GET /v1/journeys/:id with a server key → 403', request: () => acme.server.get('/v1/journeys/%00'), status: 403, code: 'forbidden' },
+    { name: 'POST /v1/journeys/:id/deactivate with a server key → 403', request: () => acme.server.post('/v1/journeys/%00/deactivate'), status: 403, code: 'forbidden' },
   ])('$name, not 404', async ({ request, status, code }) => {
     expectError(await request(), status, code);
   });

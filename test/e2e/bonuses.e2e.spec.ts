@@ -424,7 +424,11 @@ describe('templates', () => {
     expect(list.body.next_cursor).toEqual(expect.any(String));
     await acme.admin.delete(`/v1/bonus-templates/${t.id}`);
     expect((await acme.admin.get(`/v1/bonus-templates/${t.id}`)).body.archived_at).toEqual(expect.any(String));
-    expect((await acme.server.get(`/v1/bonus-templates/${t.id}`)).status).toBe(403);
+    const archived = await acme.admin.get(`/v1/bonus-templates/${t.id}`);
+    const asServer = await acme.server.get(`/v1/bonus-templates/${t.id}`);
+    expect(asServer.status).toBe(200);
+    expect(asServer.body).toEqual(archived.body);
+    expect((await acme.server.delete(`/v1/bonus-templates/${t.id}`)).status).toBe(403);
   });
 
   it('defaults the cashback window to a week', async () => {

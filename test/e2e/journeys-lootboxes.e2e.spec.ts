@@ -262,7 +262,11 @@ describe('journey mechanics', () => {
     const other = await createTenant(api.platform);
     expect((await other.admin.get(`/v1/journeys/${j.id}`)).status).toBe(404);
     expect((await other.admin.post(`/v1/journeys/${j.id}/deactivate`)).status).toBe(404);
-    expect((await acme.server.get(`/v1/journeys/${j.id}`)).status).toBe(403);
+    const asServer = await acme.server.get(`/v1/journeys/${j.id}`);
+    expect(asServer.status).toBe(200);
+    expect(asServer.body).toEqual(j);
+    expect((await other.server.get(`/v1/journeys/${j.id}`)).status).toBe(404);
+    expect((await acme.server.post(`/v1/journeys/${j.id}/deactivate`)).status).toBe(403);
   });
 });
 

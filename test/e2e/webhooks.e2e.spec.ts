@@ -88,17 +88,31 @@ describe('webhook endpoints', () => {
     expect((await env.pool.query('SELECT count(*)::int n FROM webhook_endpoints')).rows[0].n).toBe(before);
   });
 
-  it('is admin-only: a server key gets 403 on every webhook route', async () => {
+  it('changes are admin-only: a server key gets 403 on every webhook write', async () => {
     for (const res of [
       await acme.server.post('/v1/webhooks', { url: 'https://example.com/h', events: ['*'] }),
-      await acme.server.get('/v1/webhooks'),
       await acme.server.delete('/v1/webhooks/whk_x'),
-      await acme.server.get('/v1/webhooks/whk_x/deliveries'),
       await acme.server.post('/v1/webhooks/whk_x/deliveries/dlv_x/retry'),
     ]) {
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('forbidden');
     }
+  });
+
+  it('reads are open to the server key: the same list and deliveries as the admin key, never the secret', async () => {
+    const mine = await acme.admin.post('/v1/webhooks', { url: 'https://example.com/server-reads', events: ['*'] });
+    expect(mine.status).toBe(201);
+    const asServer = await acme.server.get('/v1/webhooks?limit=500');
+    expect(asServer.status).toBe(200);
+    expect(asServer.body).toEqual((await acme.admin.get('/v1/webhooks?limit=500')).body);
+    const listed = asServer.body.data.find((w: { id: string }) => w.id === mine.body.id);
+    expect(listed).toMatchObject({ id: mine.body.id, url: 'https://example.com/server-reads' });
+    expect(listed).not.toHaveProperty('secret');
+    const deliveries = await acme.server.get(`/v1/webhooks/${mine.body.id}/deliveries`);
+    expect(deliveries.status).toBe(200);
+    expect(deliveries.body).toEqual((await acme.admin.get(`/v1/webhooks/${mine.body.id}/deliveries`)).body);
+    expect((await acme.server.get('/v1/webhooks/whk_x/deliveries')).status).toBe(404);
+    expect((await acme.admin.delete(`/v1/webhooks/${mine.body.id}`)).status).toBe(204);
   });
 
   it("hides another tenant's endpoints and deliveries (404)", async () => {

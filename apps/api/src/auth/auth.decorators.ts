@@ -17,7 +17,7 @@ const documented = (access: Access) => {
   return [
     ApiBearerAuth(access === 'platform' ? 'platform' : 'apiKey'),
     ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'missing or unknown key' }),
-    ApiForbiddenResponse({ type: ErrorResponseDto, description: 'valid key, wrong scope' }),
+    ApiForbiddenResponse({ type: ErrorResponseDto, description: access === 'admin' ? 'valid key, wrong scope: this route needs the admin key' : 'valid key, wrong scope' }),
   ];
 };
 

@@ -8,11 +8,11 @@ import { PageQueryDto } from '../dto/page.dto.js';
 import { ApiBodyErrors, ApiErrors } from '../http/api-errors.decorator.js';
 
 @ApiTags('bonuses')
-@Access('admin')
 @Controller('v1/bonus-templates')
 export class BonusTemplatesController {
   constructor(private readonly bonuses: BonusesService) {}
 
+  @Access('admin')
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a bonus template', description: 'Each kind takes its own fields; a field another kind uses is a 400.' })
@@ -22,6 +22,7 @@ export class BonusTemplatesController {
     return this.bonuses.createTemplate(tenant, dto.toInput());
   }
 
+  @Access('server')
   @Get()
   @ApiOperation({ summary: 'List bonus templates, newest first' })
   @ApiOkResponse({ type: BonusTemplatePageDto })
@@ -30,6 +31,7 @@ export class BonusTemplatesController {
     return this.bonuses.listTemplates(tenant, query.toPageRequest('btp'));
   }
 
+  @Access('server')
   @Get(':id')
   @ApiOperation({ summary: 'Get a bonus template' })
   @ApiOkResponse({ type: BonusTemplateDto })
@@ -38,6 +40,7 @@ export class BonusTemplatesController {
     return this.bonuses.getTemplate(tenant, id);
   }
 
+  @Access('admin')
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({

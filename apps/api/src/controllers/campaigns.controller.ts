@@ -8,11 +8,11 @@ import { PageQueryDto } from '../dto/page.dto.js';
 import { ApiBodyErrors, ApiErrors } from '../http/api-errors.decorator.js';
 
 @ApiTags('campaigns')
-@Access('admin')
 @Controller('v1/campaigns')
 export class CampaignsController {
   constructor(private readonly campaigns: CampaignsService) {}
 
+  @Access('admin')
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a campaign', description: '422 invalid_segment / invalid_reward when segment_id or the reward names an unknown object.' })
@@ -22,6 +22,7 @@ export class CampaignsController {
     return this.campaigns.create(tenant, dto.toInput());
   }
 
+  @Access('server')
   @Get()
   @ApiOperation({ summary: 'List campaigns, newest first' })
   @ApiOkResponse({ type: CampaignPageDto })
@@ -30,6 +31,7 @@ export class CampaignsController {
     return this.campaigns.list(tenant, query.toPageRequest('cmp'));
   }
 
+  @Access('server')
   @Get(':id')
   @ApiOperation({ summary: 'Get a campaign' })
   @ApiOkResponse({ type: CampaignDto })
@@ -38,6 +40,7 @@ export class CampaignsController {
     return this.campaigns.get(tenant, id);
   }
 
+  @Access('admin')
   @Patch(':id')
   @ApiOperation({ summary: 'Change a campaign', description: 'Executions already asked for keep the reward and rule they were asked with.' })
   @ApiOkResponse({ type: CampaignDto })
@@ -46,6 +49,7 @@ export class CampaignsController {
     return this.campaigns.update(tenant, id, dto.toPatch());
   }
 
+  @Access('admin')
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a campaign that never ran', description: '409 campaign_has_executions otherwise: deactivate it with PATCH active=false.' })
@@ -55,6 +59,7 @@ export class CampaignsController {
     await this.campaigns.delete(tenant, id);
   }
 
+  @Access('admin')
   @Post(':id/executions')
   @HttpCode(202)
   @ApiOperation({
@@ -73,6 +78,7 @@ export class CampaignsController {
     return this.campaigns.execute(tenant, id, dto.execution_id);
   }
 
+  @Access('server')
   @Get(':id/executions')
   @ApiOperation({ summary: 'List a campaign\'s executions, newest first' })
   @ApiOkResponse({ type: ExecutionPageDto })
@@ -81,6 +87,7 @@ export class CampaignsController {
     return this.campaigns.executions(tenant, id, query.toPageRequest('exe'));
   }
 
+  @Access('server')
   @Get(':id/executions/:execution_id')
   @ApiOperation({ summary: 'An execution and its counters (they move while it runs)' })
   @ApiOkResponse({ type: ExecutionDto })

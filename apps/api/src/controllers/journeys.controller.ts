@@ -8,11 +8,11 @@ import { PageQueryDto } from '../dto/page.dto.js';
 import { ApiBodyErrors, ApiErrors } from '../http/api-errors.decorator.js';
 
 @ApiTags('journeys')
-@Access('admin')
 @Controller('v1/journeys')
 export class JourneysController {
   constructor(private readonly journeys: JourneysService) {}
 
+  @Access('admin')
   @Post()
   @HttpCode(201)
   @ApiOperation({
@@ -29,6 +29,7 @@ export class JourneysController {
     return this.journeys.create(tenant, dto.toInput());
   }
 
+  @Access('server')
   @Get()
   @ApiOperation({ summary: 'List journeys, newest first' })
   @ApiOkResponse({ type: JourneyPageDto })
@@ -37,6 +38,7 @@ export class JourneysController {
     return this.journeys.list(tenant, query.toPageRequest('jny'));
   }
 
+  @Access('server')
   @Get(':id')
   @ApiOperation({ summary: 'Get a journey' })
   @ApiOkResponse({ type: JourneyDto })
@@ -45,6 +47,7 @@ export class JourneysController {
     return this.journeys.get(tenant, id);
   }
 
+  @Access('admin')
   @Post(':id/deactivate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Deactivate a journey: no more progress; rewards already granted stay' })

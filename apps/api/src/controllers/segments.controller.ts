@@ -9,11 +9,11 @@ import { CreateSegmentDto, PreviewQueryDto, SegmentDto, SegmentPageDto, SegmentP
 import { ApiBodyErrors, ApiErrors } from '../http/api-errors.decorator.js';
 
 @ApiTags('segments')
-@Access('admin')
 @Controller('v1/segments')
 export class SegmentsController {
   constructor(private readonly segments: SegmentsService) {}
 
+  @Access('admin')
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a segment', description: 'The rule is parsed now (400 with the position when it does not parse) and evaluated by the database, with parameters, whenever it is used.' })
@@ -23,6 +23,7 @@ export class SegmentsController {
     return this.segments.create(tenant, dto.toInput());
   }
 
+  @Access('server')
   @Get()
   @ApiOperation({ summary: 'List segments, newest first' })
   @ApiOkResponse({ type: SegmentPageDto })
@@ -31,6 +32,7 @@ export class SegmentsController {
     return this.segments.list(tenant, query.toPageRequest('seg'));
   }
 
+  @Access('server')
   @Get(':id')
   @ApiOperation({ summary: 'Get a segment' })
   @ApiOkResponse({ type: SegmentDto })
@@ -39,6 +41,7 @@ export class SegmentsController {
     return this.segments.get(tenant, id);
   }
 
+  @Access('admin')
   @Patch(':id')
   @ApiOperation({ summary: 'Rename a segment or change its rule', description: 'Executions already asked for keep the rule they were asked with.' })
   @ApiOkResponse({ type: SegmentDto })
@@ -47,6 +50,7 @@ export class SegmentsController {
     return this.segments.update(tenant, id, dto.toPatch());
   }
 
+  @Access('admin')
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a segment', description: '409 segment_in_use while a campaign names it.' })
@@ -56,6 +60,7 @@ export class SegmentsController {
     await this.segments.delete(tenant, id);
   }
 
+  @Access('server')
   @Get(':id/preview')
   @ApiOperation({ summary: 'How many players match now, and a sample', description: 'The sample is the first matching players by id.' })
   @ApiOkResponse({ type: SegmentPreviewDto })

@@ -21,11 +21,11 @@ promised**. Unless WEBHOOK_ALLOW_PRIVATE_NETWORKS=true, loopback, private, link-
 reserved and cloud-metadata addresses are refused, checked on the address actually connected to.`;
 
 @ApiTags('webhooks')
-@Access('admin')
 @Controller('v1/webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
+  @Access('admin')
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Subscribe an endpoint to events (the secret is shown once)', description: DELIVERY_DOC.trim() })
@@ -35,6 +35,7 @@ export class WebhooksController {
     return this.webhooks.create(tenant, dto.toInput());
   }
 
+  @Access('server')
   @Get()
   @ApiOperation({ summary: 'List endpoints (never their secrets), newest first' })
   @ApiOkResponse({ type: WebhookPageDto })
@@ -43,6 +44,7 @@ export class WebhooksController {
     return this.webhooks.list(tenant, query.toPageRequest('whk'));
   }
 
+  @Access('admin')
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete an endpoint; its pending deliveries are given up' })
@@ -52,6 +54,7 @@ export class WebhooksController {
     return this.webhooks.delete(tenant, id);
   }
 
+  @Access('server')
   @Get(':id/deliveries')
   @ApiOperation({ summary: "An endpoint's deliveries with every attempt, newest first; ?status=pending|succeeded|failed" })
   @ApiOkResponse({ type: DeliveryPageDto })
@@ -60,6 +63,7 @@ export class WebhooksController {
     return this.webhooks.deliveries(tenant, id, query.status, query.toPageRequest('dlv'));
   }
 
+  @Access('admin')
   @Post(':id/deliveries/:delivery_id/retry')
   @HttpCode(202)
   @ApiOperation({
