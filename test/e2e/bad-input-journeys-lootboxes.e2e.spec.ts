@@ -577,8 +577,8 @@ const LOOTBOX_CASES: BadCase[] = [
   ).map(([label, weight]) => ({ name: `prize_table[1].weight: ${label}`, payload: json(entry1({ weight })), fields: ['prize_table[1].weight'] })),
   { name: 'prize_table[0].weight: 0x10 is not JSON', payload: raw(JSON.stringify(LOOTBOX).replace('"weight":50', '"weight":0x10')), fields: ['(body)'] },
   ...BAD_REWARDS.map(([label, reward]) => prizeReward(label, reward)),
-  prizeReward('a lootbox (a box cannot be a prize of a box)', { type: 'lootbox', lootbox_id: NO_BOX }),
-  { name: 'prize_table[1].reward: the fixture box (a box cannot be a prize of a box)', payload: lazy(() => entry1({ reward: { type: 'lootbox', lootbox_id: box.id } })), fields: ['prize_table[1].reward'] },
+  prizeReward('a lootbox with its id as a number', { type: 'lootbox', lootbox_id: 5 }),
+  prizeReward('a lootbox with a box_id (not lootbox_id)', { type: 'lootbox', box_id: NO_BOX }),
   prizeReward('nothing with an amount', { type: 'nothing', amount: 0 }),
   prizeReward('nothing in the wrong case', { type: 'Nothing' }),
   ...(
@@ -802,7 +802,7 @@ describe('400 details name every offending field at once', () => {
   it('POST /v1/lootbox with a fault in every field', async () => {
     const res = await send(
       'lootbox',
-      json({ name: 'n'.repeat(201), tier: 'diamond', currency: 'usd', ev_target: 1.5, prize_table: [{ weight: 0, reward: { type: 'lootbox', lootbox_id: NO_BOX }, extra: 1 }], toInput: 1 }),
+      json({ name: 'n'.repeat(201), tier: 'diamond', currency: 'usd', ev_target: 1.5, prize_table: [{ weight: 0, reward: { type: 'lootbox', lootbox_id: 5 }, extra: 1 }], toInput: 1 }),
     );
     expectFields(res, ['name', 'tier', 'currency', 'ev_target', 'prize_table[0].weight', 'prize_table[0].reward', 'prize_table[0].extra', 'toInput']);
   });
@@ -816,9 +816,9 @@ describe('400 details name every offending field at once', () => {
     const res = await send('journey', json({ ...JOURNEY, reward: { type: 'nothing' } }));
     expectValidationFailed(res, 'reward');
     expect(res.body.error.details[0].issue).toMatch(/type must be one of winz, bonus, external, lootbox/);
-    const prize = await send('lootbox', json(entry1({ reward: { type: 'lootbox', lootbox_id: NO_BOX } })));
+    const prize = await send('lootbox', json(entry1({ reward: { type: 'cash', amount: 1_000 } })));
     expectValidationFailed(prize, 'prize_table[1].reward');
-    expect(prize.body.error.details[0].issue).toMatch(/type must be one of winz, bonus, external, nothing/);
+    expect(prize.body.error.details[0].issue).toMatch(/type must be one of winz, bonus, external, lootbox, nothing/);
     const emptyStep = await send('journey', json({ ...JOURNEY, steps: [JOURNEY.steps[0], []] }));
     expect(emptyStep.body.error.details).toEqual([{ field: 'steps[1]', issue: 'must be a JSON object' }]);
     const nestedTable = await send('lootbox', json({ ...LOOTBOX, prize_table: [LOOTBOX.prize_table] }));
@@ -917,6 +917,24 @@ describe('422: well-formed bodies a business rule refuses', () => {
     const res = await send('lootbox', lazy(() => ({ ...USD_BOX, prize_table: [...USD_BOX.prize_table, { weight: 1, reward: { type: 'bonus', bonus_template_id: id() } }] })));
     expectError(res, 422, 'invalid_prize');
     expect(res.body.error.details).toEqual([{ field: 'prize_table[2].reward', issue: expect.any(String) }]);
+  });
+
+  it.each([
+    { name: 'an unknown box', id: () => NO_BOX, code: 'invalid_prize' },
+    { name: 'a box id without prefix', id: () => 'no-such-box', code: 'invalid_prize' },
+    { name: "the other tenant's box (no leak)", id: () => otherBox.id, code: 'invalid_prize' },
+    { name: 'a WINZ box in a USD box', id: () => box.id, code: 'currency_mismatch' },
+  ])('POST /v1/lootbox: a lootbox prize naming $name → 422 $code', async ({ id, code }) => {
+    const res = await send('lootbox', lazy(() => ({ ...USD_BOX, prize_table: [...USD_BOX.prize_table, { weight: 1, reward: { type: 'lootbox', lootbox_id: id() } }] })));
+    expectError(res, 422, code);
+    expect(res.body.error.details).toEqual([{ field: 'prize_table[2].reward', issue: expect.any(String) }]);
+  });
+
+  it('POST /v1/lootbox: a lootbox prize counts its box\'s EV, and a target it misses → 422 ev_mismatch with that EV', async () => {
+    // the fixture box's EV is 1000 WINZ millis; half a chance of it is 500
+    const res = await send('lootbox', lazy(() => ({ ...LOOTBOX, ev_target: 1_000, prize_table: [{ weight: 1, reward: { type: 'nothing' } }, { weight: 1, reward: { type: 'lootbox', lootbox_id: box.id } }] })));
+    expectError(res, 422, 'ev_mismatch');
+    expect(res.body.error.details[0]).toMatchObject({ field: 'prize_table', ev: 500, ev_target: 1_000 });
   });
 
   it.each([

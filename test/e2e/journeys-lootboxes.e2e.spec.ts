@@ -420,6 +420,71 @@ describe('Recipe 4: a daily gold lootbox for VIPs', () => {
     expect(unknown.body.error.code).toBe('not_found');
     expect(await countRows()).toBe(before);
   });
+
+  it('opens a box that is the prize of a box at once, in the same open: both announced, once each, replayed as the first answer', async () => {
+    const tenant = await createTenant(api.platform);
+    const inner = await lootbox({ name: 'Inner', prize_table: [{ weight: 1, reward: { type: 'winz', amount: 1_000 } }, { weight: 3, reward: { type: 'winz', amount: 3_000 } }] }, tenant);
+    expect(inner.ev).toBe(2_500);
+    // a lootbox prize counts the EV of its box: (1·2500 + 1·0) / 2
+    const outer = await lootbox({ name: 'Outer', ev_target: 1_250, prize_table: [{ weight: 1, reward: { type: 'lootbox', lootbox_id: inner.id } }, { weight: 1, reward: { type: 'nothing' } }] }, tenant);
+    expect(outer.ev).toBe(1_250);
+    const only = await lootbox({ name: 'Only a box', prize_table: [{ weight: 1, reward: { type: 'lootbox', lootbox_id: inner.id } }] }, tenant);
+    expect(only.ev).toBe(2_500);
+
+    const p = await createPlayer(tenant.server);
+    const body = { player_id: p.id, idempotency_key: uniqueRef('nest') };
+    const results = await Promise.all(Array.from({ length: 8 }, () => tenant.server.post(`/v1/lootbox/${only.id}/open`, body)));
+    const first = results.find((r) => r.status === 201)!;
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    for (const r of results) if (r.status !== 409) expect(r.body).toEqual(first.body);
+    expect(first.body.reward).toEqual({ type: 'lootbox', lootbox_id: inner.id });
+    const won = first.body.result.reward.amount;
+    expect(first.body.result).toEqual({ type: 'lootbox', open_id: expect.stringMatching(/^opn_/), reward: { type: 'winz', amount: won } });
+    expect([1_000, 3_000]).toContain(won);
+
+    const opens = (await tenant.server.get(`/v1/players/${p.id}/lootbox-opens`)).body.data;
+    expect(opens.map((o: { lootbox_id: string }) => o.lootbox_id).sort()).toEqual([inner.id, only.id].sort());
+    const nested = opens.find((o: { lootbox_id: string }) => o.lootbox_id === inner.id);
+    expect(nested).toMatchObject({ open_id: first.body.result.open_id, reward: { type: 'winz', amount: won } });
+    // the nested draw is fixed by the outer box and the caller's key, not by an id the service made up
+    expect(nested.idempotency_key).toBe(`reward:lootbox:${only.id}:${body.idempotency_key}`);
+    expect(nested.proof.message).toBe(`${inner.id}:${nested.idempotency_key}`);
+    expect(await balance(p.id, tenant)).toBe(won);
+    for (const open of [first.body, nested]) expect(await outboxCount('lootbox.opened', "data->>'open_id' = $2", [open.open_id])).toBe(1);
+
+    // Recipe 5: the same open again changes nothing
+    const again = await tenant.server.post(`/v1/lootbox/${only.id}/open`, body);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(await balance(p.id, tenant)).toBe(won);
+    expect((await tenant.server.get(`/v1/players/${p.id}/lootbox-opens`)).body.data).toHaveLength(2);
+
+    // the nested open verifies against the inner box's seed once it is revealed
+    const rotation = await tenant.admin.post(`/v1/lootbox/${inner.id}/rotate-seed`);
+    const v = verify(rotation.body.revealed.seed, nested, (await tenant.server.get(`/v1/lootbox/${inner.id}`)).body);
+    expect({ status: v.status, out: v.out }).toEqual({ status: 0, out: expect.stringContaining("ok   the prize is the box's prize") });
+  });
+
+  it('holds boxes down to 3 levels below the box opened, and refuses a 4th (422 invalid_prize, storing nothing)', async () => {
+    const tenant = await createTenant(api.platform);
+    let box = await lootbox({ name: 'Level 0', prize_table: [{ weight: 1, reward: { type: 'winz', amount: 700 } }] }, tenant);
+    for (const level of [1, 2, 3]) {
+      box = await lootbox({ name: `Level ${level}`, prize_table: [{ weight: 1, reward: { type: 'lootbox', lootbox_id: box.id } }] }, tenant);
+      expect(box.ev).toBe(700);
+    }
+    const count = async () => (await env.pool.query('SELECT count(*)::int n FROM lootboxes WHERE tenant_id = $1', [tenant.id])).rows[0].n;
+    const before = await count();
+    const deeper = await tenant.admin.post('/v1/lootbox', { name: 'Level 4', currency: 'WINZ', prize_table: [{ weight: 1, reward: { type: 'lootbox', lootbox_id: box.id } }] });
+    expect(deeper.status).toBe(422);
+    expect(deeper.body.error).toMatchObject({ code: 'invalid_prize', details: [{ field: 'prize_table[0].reward', issue: expect.stringContaining('3 levels') }] });
+    expect(await count()).toBe(before);
+
+    const p = await createPlayer(tenant.server);
+    const res = await tenant.server.post(`/v1/lootbox/${box.id}/open`, { player_id: p.id, idempotency_key: 'deep' });
+    expect(res.status).toBe(201);
+    expect(await balance(p.id, tenant)).toBe(700);
+    expect((await tenant.server.get(`/v1/players/${p.id}/lootbox-opens`)).body.data).toHaveLength(4);
+  });
 });
 
 describe('direct reward grants to an excluded player', () => {

@@ -78,8 +78,9 @@ export interface ExpectedValue {
   rounded: number;
 }
 
-export function expectedValue(weights: readonly bigint[], values: readonly bigint[]): ExpectedValue {
-  const denominator = weights.reduce((a, b) => a + b, 0n);
+/** `values` are in 1/`scale` millis (1: millis). */
+export function expectedValue(weights: readonly bigint[], values: readonly bigint[], scale = 1n): ExpectedValue {
+  const denominator = weights.reduce((a, b) => a + b, 0n) * scale;
   const numerator = weights.reduce((sum, w, i) => sum + w * values[i], 0n);
   const scaled = (numerator * 10_000n * 2n + denominator) / (2n * denominator); // half up
   // Number(scaled) / 10_000 would lose the last digits near 2^53: the text is built from integers.

@@ -22,7 +22,13 @@ import { type LootboxOpener, RewardsService } from '@app/rewards';
 import { draw, expectedValue, FAIR_ALGORITHM, newServerSeed, seedCommit, withinOnePercent } from './fair.js';
 import { type Lootbox, type LootboxView, type OpenView, REWARD_OPEN_KEY_PREFIX, type SeedView, toLootboxView } from './lootbox.types.js';
 import { LootboxesRepository } from './lootboxes.repository.js';
-import { type BonusTerms, type Prize, prizeValue, type Tier, tierTable } from './prize-table.js';
+import { type BonusTerms, EV_SCALE, type LootboxTerms, type Prize, prizeValue, type Tier, tierTable } from './prize-table.js';
+
+/**
+ * A prize may open another box, which may hold boxes in turn, down to this many levels below the box
+ * opened: every level is one more open (and grant key) in the same transaction.
+ */
+export const MAX_LOOTBOX_NESTING = 3;
 
 export interface CreateLootboxInput {
   name: string;
@@ -70,7 +76,7 @@ export class LootboxesService implements OnModuleInit, LootboxOpener {
       table = scaled.table;
     }
     const values = await this.prizeValues(tenantId, table, input.currency);
-    const ev = expectedValue(table.map((p) => BigInt(p.weight)), values);
+    const ev = expectedValue(table.map((p) => BigInt(p.weight)), values, EV_SCALE);
     if (input.evTarget !== undefined && input.prizeTable && !withinOnePercent(ev, input.evTarget)) {
       throw AppError.rule('ev_mismatch', `the prize table's EV is ${ev.rounded}, more than 1% from ev_target ${input.evTarget}`, [
         { field: 'prize_table', issue: 'its EV is more than 1% from ev_target', ev: ev.rounded, ev_target: Number(input.evTarget) },
@@ -196,7 +202,10 @@ export class LootboxesService implements OnModuleInit, LootboxOpener {
       createdAt: at,
     });
     if (!inserted) return { created: false, earlier: (await this.repo.findOpen(tenantId, box.id, key))! };
-    const result = prize.reward.type === 'nothing' ? null : (await this.rewards.grant(tenantId, player, prize.reward, `lootbox:${openId}`, at)).grant.result;
+    // The grant key comes from the box and the open's key, not from the open id the service makes up: a
+    // lootbox prize opens its box with a key derived from it, so that draw too is fixed by the caller's key.
+    const grantKey = `lootbox:${box.id}:${key}`;
+    const result = prize.reward.type === 'nothing' ? null : (await this.rewards.grant(tenantId, player, prize.reward, grantKey, at)).grant.result;
     const view: OpenView = {
       open_id: openId,
       lootbox_id: box.id,
@@ -222,7 +231,18 @@ export class LootboxesService implements OnModuleInit, LootboxOpener {
     return box;
   }
 
-  /** Each prize's worth toward the EV, or a 422 naming every prize that cannot be in this box. */
+  /** How many levels of boxes a box holds: 0 when no prize is a lootbox (prize tables never change). */
+  private async nesting(tenantId: TenantId, box: Lootbox): Promise<number> {
+    let deepest = 0;
+    for (const p of box.prizeTable) {
+      if (p.reward.type !== 'lootbox') continue;
+      const inner = await this.repo.find(tenantId, p.reward.lootbox_id);
+      if (inner) deepest = Math.max(deepest, 1 + (await this.nesting(tenantId, inner)));
+    }
+    return deepest;
+  }
+
+  /** Each prize's worth toward the EV (in 1/EV_SCALE millis), or a 422 naming every prize that cannot be in this box. */
   private async prizeValues(tenantId: TenantId, table: Prize[], currency: string): Promise<bigint[]> {
     const values: bigint[] = [];
     const problems: ErrorDetail[] = [];
@@ -237,8 +257,17 @@ export class LootboxesService implements OnModuleInit, LootboxOpener {
         }
         bonus = t ? { currency: t.currency, kind: t.kind, fixedAmount: t.fixedAmount } : undefined;
       }
-      const v = prizeValue(p.reward, currency, bonus);
-      if ('value' in v) values.push(v.value);
+      let lootbox: LootboxTerms | undefined;
+      if (p.reward.type === 'lootbox') {
+        const nested = await this.repo.find(tenantId, p.reward.lootbox_id);
+        if (nested && (await this.nesting(tenantId, nested)) >= MAX_LOOTBOX_NESTING) {
+          problems.push({ field: `prize_table[${i}].reward`, issue: `names a lootbox that already nests ${MAX_LOOTBOX_NESTING} levels of boxes (the most a box may hold)` });
+          continue;
+        }
+        lootbox = nested ? { currency: nested.currency, ev: nested.ev } : undefined;
+      }
+      const v = prizeValue(p.reward, currency, bonus, lootbox);
+      if ('value' in v) values.push(v.scale === undefined ? v.value * EV_SCALE : v.value);
       else {
         mismatch ||= / box$/.test(v.problem);
         problems.push({ field: `prize_table[${i}].reward`, issue: v.problem });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { expectedValue, withinOnePercent } from './fair.js';
-import { formatUnits, type Prize, prizeValue, TIERS, tierTable } from './prize-table.js';
+import { EV_SCALE, formatUnits, type Prize, prizeValue, scaledEv, TIERS, tierTable } from './prize-table.js';
 
 const values = (prizes: Prize[]) => prizes.map((p) => BigInt(p.reward.type === 'nothing' ? 0 : (p.reward as { amount: number }).amount));
 const weights = (prizes: Prize[]) => prizes.map((p) => BigInt(p.weight));
@@ -74,15 +74,31 @@ describe('prize values', () => {
     expect(prizeValue({ type: 'bonus', bonus_template_id: 'b' }, 'USD', { currency: 'USD', kind: 'reload', fixedAmount: null })).toEqual({ value: 0n });
   });
 
-  it('refuses mixed currencies and nested boxes', () => {
-    for (const [reward, box, bonus] of [
-      [{ type: 'winz', amount: 7 }, 'USD', undefined],
-      [{ type: 'external', amount: 9, currency: 'EUR', description: 'x' }, 'USD', undefined],
-      [{ type: 'bonus', bonus_template_id: 'b' }, 'EUR', nd],
-      [{ type: 'bonus', bonus_template_id: 'b' }, 'USD', undefined],
-      [{ type: 'lootbox', lootbox_id: 'lbx_x' }, 'USD', undefined],
+  it('values a nested box at its published EV, in ten-thousandths of a milli', () => {
+    const box = { type: 'lootbox', lootbox_id: 'lbx_x' } as const;
+    expect(prizeValue(box, 'USD', undefined, { currency: 'USD', ev: '2500.0500' })).toEqual({ value: 25_000_500n, scale: EV_SCALE });
+    expect(prizeValue(box, 'WINZ', undefined, { currency: 'WINZ', ev: '0.3333' })).toEqual({ value: 3_333n, scale: EV_SCALE });
+    expect(scaledEv('9007199254740991.0000')).toBe(9_007_199_254_740_991n * EV_SCALE);
+    expect(scaledEv('12')).toBe(120_000n);
+    // a box of a 1/3 chance at a 0.3333-milli box and 2/3 nothing: EV 0.1111
+    expect(expectedValue([1n, 2n], [3_333n, 0n], EV_SCALE).text).toBe('0.1111');
+    // the same EV whether values are millis (scale 1) or ten-thousandths (scale EV_SCALE)
+    const scaled = expectedValue([60n, 30n, 10n], [0n, 1_000n * EV_SCALE, 5_000n * EV_SCALE], EV_SCALE);
+    const millis = expectedValue([60n, 30n, 10n], [0n, 1_000n, 5_000n]);
+    expect({ text: scaled.text, rounded: scaled.rounded }).toEqual({ text: millis.text, rounded: millis.rounded });
+    expect(scaled.numerator * millis.denominator).toBe(millis.numerator * scaled.denominator);
+  });
+
+  it('refuses mixed currencies and unknown objects', () => {
+    for (const [reward, box, bonus, lootbox] of [
+      [{ type: 'winz', amount: 7 }, 'USD', undefined, undefined],
+      [{ type: 'external', amount: 9, currency: 'EUR', description: 'x' }, 'USD', undefined, undefined],
+      [{ type: 'bonus', bonus_template_id: 'b' }, 'EUR', nd, undefined],
+      [{ type: 'bonus', bonus_template_id: 'b' }, 'USD', undefined, undefined],
+      [{ type: 'lootbox', lootbox_id: 'lbx_x' }, 'USD', undefined, undefined],
+      [{ type: 'lootbox', lootbox_id: 'lbx_x' }, 'USD', undefined, { currency: 'WINZ', ev: '10.0000' }],
     ] as const) {
-      expect(prizeValue(reward as never, box, bonus as never)).toEqual({ problem: expect.any(String) });
+      expect(prizeValue(reward as never, box, bonus as never, lootbox)).toEqual({ problem: expect.any(String) });
     }
   });
 });

@@ -78,14 +78,37 @@ export interface BonusTerms {
   fixedAmount: bigint | null;
 }
 
+/** A lootbox a prize opens: its currency and its published EV (millis, exactly 4 decimals: "2500.0500"). */
+export interface LootboxTerms {
+  currency: string;
+  ev: string;
+}
+
+/** A nested lootbox counts at its published EV, which has 4 decimals of a milli: values are in 1/10,000 milli. */
+export const EV_SCALE = 10_000n;
+
+/** "2500.0500" → 25000500n (ten-thousandths of a milli). */
+export function scaledEv(ev: string): bigint {
+  const [units, fraction = ''] = ev.split('.');
+  return BigInt(units) * EV_SCALE + BigInt(fraction.padEnd(4, '0').slice(0, 4));
+}
+
 /**
  * What a prize is worth toward the box's EV, in the box's currency, or why it cannot be in the box.
  * Prizes in another currency are refused (no exchange rates are assumed): WINZ only in a WINZ box,
  * cash and bonuses only in their own currency. A bonus counts its fixed amount (no_deposit, free_bet);
  * an offer whose amount depends on a later deposit or loss (reload, deposit_match, cashback) counts 0.
- * A lootbox cannot be a prize of a lootbox.
+ * A lootbox (opened at once for the player) counts its own published EV and must be in the box's
+ * currency; its value is in ten-thousandths of a milli (`scale`: EV_SCALE), every other value in millis.
+ * A box can only name boxes that already exist and a prize table never changes, so boxes cannot nest
+ * in a cycle.
  */
-export function prizeValue(reward: PrizeReward, boxCurrency: string, bonus: BonusTerms | undefined): { value: bigint } | { problem: string } {
+export function prizeValue(
+  reward: PrizeReward,
+  boxCurrency: string,
+  bonus: BonusTerms | undefined,
+  lootbox?: LootboxTerms,
+): { value: bigint; scale?: bigint } | { problem: string } {
   switch (reward.type) {
     case 'nothing':
       return { value: 0n };
@@ -98,6 +121,8 @@ export function prizeValue(reward: PrizeReward, boxCurrency: string, bonus: Bonu
       if (bonus.currency !== boxCurrency) return { problem: `a ${bonus.currency} bonus cannot be in a ${boxCurrency} box` };
       return { value: bonus.fixedAmount ?? 0n };
     case 'lootbox':
-      return { problem: 'a lootbox cannot be the prize of a lootbox' };
+      if (!lootbox) return { problem: `lootbox ${reward.lootbox_id} does not exist` };
+      if (lootbox.currency !== boxCurrency) return { problem: `a ${lootbox.currency} lootbox cannot be in a ${boxCurrency} box` };
+      return { value: scaledEv(lootbox.ev), scale: EV_SCALE };
   }
 }

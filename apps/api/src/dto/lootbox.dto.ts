@@ -12,8 +12,13 @@ export class PrizeDto {
   @IsIntIn(1, 1_000_000_000)
   weight!: number;
 
-  @ApiProperty({ type: RewardDto, description: 'winz, bonus, external, or { "type": "nothing" }' })
-  @IsReward(['winz', 'bonus', 'external', 'nothing'])
+  @ApiProperty({
+    type: RewardDto,
+    description:
+      'winz, bonus, external, lootbox (another box of the same currency, opened at once for the player: it counts its own ev), ' +
+      'or { "type": "nothing" }',
+  })
+  @IsReward(['winz', 'bonus', 'external', 'lootbox', 'nothing'])
   reward!: PrizeReward;
 }
 
