@@ -7,9 +7,11 @@ export type IdPrefix =
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lowercase
 
-const RANDOM_MAX = (1n << 80n) - 1n;
+/** The 80 random bits as two 40-bit halves in plain numbers (exact below 2^53): no BigInt per id. */
+const HALF = 2 ** 40;
 let lastTime = 0;
-let lastRandom = 0n;
+let lastHi = 0;
+let lastLo = 0;
 
 /**
  * `<prefix>_` + 26 base32 characters: 48 bits of millisecond time then 80 random bits, so ids sort by
@@ -18,27 +20,45 @@ let lastRandom = 0n;
  */
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = Math.max(now, lastTime);
-  let random: bigint;
-  if (time === lastTime && lastRandom < RANDOM_MAX) {
-    random = lastRandom + 1n;
+  let hi: number;
+  let lo: number;
+  if (time === lastTime && !(lastHi === HALF - 1 && lastLo === HALF - 1)) {
+    hi = lastHi;
+    lo = lastLo + 1;
+    if (lo === HALF) {
+      lo = 0;
+      hi += 1;
+    }
   } else {
     if (time === lastTime) time += 1;
-    random = BigInt(`0x${randomBytes(10).toString('hex')}`) >> 1n; // leave room to count up
+    const bytes = randomBytes(10);
+    hi = Math.floor(bytes.readUIntBE(0, 5) / 2); // leave room to count up
+    lo = bytes.readUIntBE(5, 5);
   }
   lastTime = time;
-  lastRandom = random;
+  lastHi = hi;
+  lastLo = lo;
+  return `${prefix}_${base32(time, 10)}${base32(hi, 8)}${base32(lo, 8)}`;
+}
+
+/** Every 10-bit value as its two base32 characters. */
+const PAIRS = Array.from({ length: 1024 }, (_, v) => ALPHABET[v >> 5] + ALPHABET[v & 31]);
+
+/** `value` (a non-negative integer below 2^53) as `length` (even) base32 characters, most significant first. */
+function base32(value: number, length: number): string {
   let out = '';
-  let t = time;
-  for (let i = 0; i < 10; i++) {
-    out = ALPHABET[t % 32] + out;
-    t = Math.floor(t / 32);
+  for (let i = 0; i < length; i += 2) {
+    out = PAIRS[value % 1024] + out;
+    value = Math.floor(value / 1024);
   }
-  let r = '';
-  for (let i = 0; i < 16; i++) {
-    r = ALPHABET[Number(random & 31n)] + r;
-    random >>= 5n;
-  }
-  return `${prefix}_${out}${r}`;
+  return out;
+}
+
+/** For tests: where the counter of this millisecond stands. */
+export function setIdCounterForTest(time: number, hi: number, lo: number): void {
+  lastTime = time;
+  lastHi = hi;
+  lastLo = lo;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { canonicalJson, requestHash } from './hash.js';
-import { hasPrefix, newId, newIdAfter } from './ids.js';
+import { hasPrefix, newId, newIdAfter, setIdCounterForTest } from './ids.js';
 import { inJsonbOrder } from './jsonb-order.js';
 import { Semaphore } from './semaphore.js';
 import { unstorableTextPath } from './text.js';
@@ -23,6 +23,23 @@ describe('newId', () => {
     expect(new Set(ids).size).toBe(1000);
     const earlier = newId('evt', 1_700_000_000_000);
     expect(earlier > ids[999]).toBe(true); // a clock that went back does not break the order
+  });
+
+  it('carries from the low 40 bits into the high ones, and moves to the next millisecond when all 80 are used', () => {
+    const t = 1_760_000_000_000;
+    setIdCounterForTest(t, 5, 2 ** 40 - 1);
+    const carried = newId('evt', t);
+    // hi 6, lo 0: the 16 random characters are 0000000600000000
+    expect(carried.slice(14)).toBe('0000000600000000');
+    setIdCounterForTest(t, 2 ** 40 - 1, 2 ** 40 - 2);
+    const last = newId('evt', t);
+    expect(last.slice(14)).toBe('zzzzzzzzzzzzzzzz');
+    const next = newId('evt', t);
+    expect(next > last).toBe(true);
+    expect(next.slice(4, 14)).not.toBe(last.slice(4, 14)); // the next millisecond
+    // the time part is the millisecond in 10 base32 characters
+    const decoded = [...next.slice(4, 14)].reduce((v, c) => v * 32 + '0123456789abcdefghjkmnpqrstvwxyz'.indexOf(c), 0);
+    expect(decoded).toBe(t + 1);
   });
 
   it('does not repeat', () => {
