@@ -13,7 +13,7 @@ const KEY_CACHE_MAX = 10_000;
 
 @Injectable()
 export class TenantsService {
-  /** Hash → owner, for a few seconds: every request authenticates, and keys are not revoked through the API. */
+  /** Key → owner, for a few seconds: every request authenticates, and keys are not revoked through the API. */
   private readonly keyCache = new Map<string, { owner: KeyOwner; expires: number }>();
 
   constructor(private readonly tenants: TenantsRepository) {}
@@ -35,14 +35,14 @@ export class TenantsService {
   }
 
   async authenticate(key: string): Promise<KeyOwner | null> {
-    const hash = hashApiKey(key);
     const now = Date.now();
-    const hit = this.keyCache.get(hash);
+    // keyed by the key itself, so a cached key costs no hash (only keys that exist are cached)
+    const hit = this.keyCache.get(key);
     if (hit && hit.expires > now) return hit.owner;
-    const owner = await this.tenants.findKeyOwner(hash);
+    const owner = await this.tenants.findKeyOwner(hashApiKey(key));
     if (owner) {
       if (this.keyCache.size >= KEY_CACHE_MAX) this.keyCache.clear();
-      this.keyCache.set(hash, { owner, expires: now + KEY_CACHE_TTL_MS });
+      this.keyCache.set(key, { owner, expires: now + KEY_CACHE_TTL_MS });
     }
     return owner;
   }
