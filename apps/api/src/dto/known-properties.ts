@@ -19,14 +19,26 @@ function defineInMap<V>(symbol: symbol, target: object, key: string | symbol, va
   Reflect.defineMetadata(symbol, own, target);
 }
 
-/** The merged map of `symbol` along a class's prototype chain (a subclass's own entries win). */
+const merged = new Map<symbol, WeakMap<Ctor, Map<string, unknown>>>();
+
+/**
+ * The merged map of `symbol` along a class's prototype chain (a subclass's own entries win). Decorators
+ * run when a class is defined, before any request: the map is built once per class and reused.
+ */
 function mapOf<V>(symbol: symbol, cls: Ctor): Map<string, V> {
-  const chain: Map<string, V>[] = [];
-  for (let proto = cls.prototype as object | null; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    const own = Reflect.getOwnMetadata(symbol, proto) as Map<string, V> | undefined;
-    if (own) chain.unshift(own);
+  let perClass = merged.get(symbol);
+  if (!perClass) merged.set(symbol, (perClass = new WeakMap()));
+  let map = perClass.get(cls);
+  if (!map) {
+    const chain: Map<string, unknown>[] = [];
+    for (let proto = cls.prototype as object | null; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+      const own = Reflect.getOwnMetadata(symbol, proto) as Map<string, unknown> | undefined;
+      if (own) chain.unshift(own);
+    }
+    map = new Map(chain.flatMap((m) => [...m]));
+    perClass.set(cls, map);
   }
-  return new Map(chain.flatMap((m) => [...m]));
+  return map as Map<string, V>;
 }
 
 /** A nested DTO (or array of them): validated with its own class and walked by unknownFields(). */
