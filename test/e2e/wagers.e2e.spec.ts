@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApiProcess, type RunningApi } from '../support/processes.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { createPlayer, createTenant, type TestTenant, uniqueRef } from '../support/factories.js';
+import { eventually } from '../support/wait.js';
 
 const UNIT = 1000;
 
@@ -112,6 +113,40 @@ describe('POST /v1/wagers', () => {
     expect(g.wagering_progress).toBe(7_777);
     const { rows } = await env.pool.query('SELECT count(*)::int n FROM wagers WHERE source_wager_id = $1', [body.source_wager_id]);
     expect(rows[0].n).toBe(1);
+  });
+
+  it('writes nothing when another transaction commits its key while the batch is writing', async () => {
+    // The batch's write and its COMMIT go out together: a key taken meanwhile must fail the write
+    // itself, so the COMMIT rolls back every other effect (stats, wagering) with it.
+    const p = await createPlayer(acme.server, { currency: 'USD' });
+    const bonusId = await activeBonus(p.id, { slots: 1 });
+    const body = wagerBody(p.id, { bet_amount: 4_000 });
+    const blocker = await env.pool.connect();
+    let answer: Awaited<ReturnType<typeof acme.server.post>>;
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query(
+        `INSERT INTO wagers (id, tenant_id, source_wager_id, player_id, bet_amount, win_amount, currency, game_code, game_category, settled_at, request_hash, response)
+         VALUES ($1, $2, $3, $4, 1, 0, 'USD', 'g', 'slots', now(), 'another payload', '{}')`,
+        [uniqueRef('wgr'), acme.id, body.source_wager_id, p.id],
+      );
+      const pending = acme.server.post('/v1/wagers', body);
+      await eventually(async () => {
+        const { rows } = await env.pool.query("SELECT count(*)::int n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        return rows[0].n > 0;
+      }, 20_000, 'the batch to wait on the uncommitted key');
+      await blocker.query('COMMIT');
+      answer = await pending;
+    } finally {
+      blocker.release();
+    }
+    expect(answer.status).toBe(422);
+    expect(answer.body.error.code).toBe('idempotency_key_reused');
+    expect((await player(p.id)).stats.total_wagered).toBe(0);
+    const g = (await acme.server.get(`/v1/players/${p.id}/bonuses`)).body.data.find((b: { id: string }) => b.id === bonusId);
+    expect(g.wagering_progress).toBe(0);
+    const { rows } = await env.pool.query('SELECT request_hash FROM wagers WHERE source_wager_id = $1', [body.source_wager_id]);
+    expect(rows).toEqual([{ request_hash: 'another payload' }]);
   });
 
   it('replays forever with the first answer; a changed payload is 422 and changes nothing', async () => {
