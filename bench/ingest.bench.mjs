@@ -7,21 +7,26 @@
 // After the timed run the whole stream is posted again: every answer must be a replay, and nothing
 // may change (stats, wagering, scores, pools, wins, ledger, webhooks): replay_new_effects counts what did.
 //
-// Knobs: BENCH_SECONDS (20), BENCH_CONCURRENCY (64), BENCH_PLAYERS (1000), BENCH_API_PROCESSES (1).
-// Last line: RESULT wagers_per_s=<n> p99_ms=<n> baseline_per_s=<n> ratio=<r> replay_new_effects=<n>
+// Knobs: BENCH_SECONDS (20), BENCH_CONCURRENCY (64), BENCH_PLAYERS (1000), BENCH_API_PROCESSES (1: with
+// more, the load generator spreads its connections over them), BENCH_API_ENV (JSON: extra environment
+// for the API and the worker).
+// Before the last line, the CPU each process spent per request (from /proc) and how busy the machine
+// was, for the service and the baseline. Last line: RESULT wagers_per_s=<n> p99_ms=<n> baseline_per_s=<n> ratio=<r> replay_new_effects=<n>
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { api, freshEnvironment, log, ROOT, startApi, startProcess, startWorker, stop } from './lib.mjs';
+import { api, cpuPerRequest, cpuSnapshot, freshEnvironment, log, ROOT, startApi, startProcess, startWorker, stop } from './lib.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const PLAYERS = Number(process.env.BENCH_PLAYERS ?? 1000);
+const API_PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 1);
 const HOUR = 3_600_000;
 
-async function load(url, key, specFile, prefix, extra) {
-  const args = ['--url', url, '--key', key, '--spec', specFile, '--prefix', prefix, '--concurrency', String(CONCURRENCY), ...extra];
+/** `urls`: the API processes; the load generator spreads its connections over them, as a load balancer would. */
+async function load(urls, key, specFile, prefix, extra) {
+  const args = ['--url', urls.join(','), '--key', key, '--spec', specFile, '--prefix', prefix, '--concurrency', String(CONCURRENCY), ...extra];
   const proc = spawn(process.execPath, [path.join(ROOT, 'bench', 'load.mjs'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   proc.stdout.on('data', (c) => (out += c));
@@ -66,9 +71,13 @@ async function main() {
   const procs = [];
   try {
     const env = { ...envir.env, ...JSON.parse(process.env.BENCH_API_ENV ?? '{}') };
-    const apiProc = await startApi(env);
-    procs.push(apiProc.proc, await startWorker(env));
-    const url = apiProc.url;
+    const apis = [];
+    for (let i = 0; i < API_PROCESSES; i++) apis.push(await startApi(env));
+    const worker = await startWorker(env);
+    procs.push(...apis.map((a) => a.proc), worker);
+    const serviceProcs = { ...Object.fromEntries(apis.map((a, i) => [`api${i + 1}`, a.proc.pid])), worker: worker.pid };
+    const url = apis[0].url;
+    const urls = apis.map((a) => a.url);
 
     // the world: players with an active bonus, a running tournament, a must_drop jackpot
     const tenant = await api(url, 'POST', '/v1/platform/tenants', env.PLATFORM_API_KEY, { name: 'Bench casino' });
@@ -92,12 +101,14 @@ async function main() {
     writeFileSync(specFile, JSON.stringify({ players, tournament: tournament.id, jackpot: jackpot.id }));
 
     log('warm-up (3 s)');
-    await load(url, server, specFile, 'warm', ['--seconds', '3']);
+    await load(urls, server, specFile, 'warm', ['--seconds', '3']);
     // A live database has statistics (autovacuum's ANALYZE); a minute-old one does not, and without
     // them the planner takes the tenant's 1,000 players for 10 and scans them all per batch.
     await envir.pool.query('ANALYZE');
-    log(`service: ${SECONDS} s at concurrency ${CONCURRENCY}`);
-    const run = await load(url, server, specFile, 'main', ['--seconds', String(SECONDS)]);
+    log(`service: ${SECONDS} s at concurrency ${CONCURRENCY} over ${API_PROCESSES} API process${API_PROCESSES > 1 ? 'es' : ''}`);
+    const cpuBefore = cpuSnapshot(serviceProcs);
+    const run = await load(urls, server, specFile, 'main', ['--seconds', String(SECONDS)]);
+    const serviceCpu = cpuPerRequest(cpuBefore, cpuSnapshot(serviceProcs), run.ok);
     log(`service: ${JSON.stringify(run)}`);
     if (run.errors > 0) throw new Error(`${run.errors} wagers failed: ${JSON.stringify(run.statuses)}`);
 
@@ -107,7 +118,7 @@ async function main() {
 
     log('replay: the whole stream again');
     const before = await effects(envir.pool);
-    const replay = await load(url, server, specFile, 'main', ['--mode', 'replay', '--count', String(run.sent)]);
+    const replay = await load(urls, server, specFile, 'main', ['--mode', 'replay', '--count', String(run.sent)]);
     const after = await effects(envir.pool);
     const changed = Object.keys(before).filter((k) => before[k] !== after[k]);
     const replayNewEffects = (replay.created ?? 0) + replay.errors + changed.length;
@@ -120,9 +131,22 @@ async function main() {
     const baseline = await startProcess(path.join(ROOT, 'bench', 'baseline-server.mjs'), [], { DATABASE_URL: env.DATABASE_URL }, /listening/);
     procs.push(baseline.proc);
     const baseUrl = `http://127.0.0.1:${JSON.parse(baseline.line).listening}`;
-    await load(baseUrl, server, specFile, 'warm', ['--seconds', '3']);
-    const base = await load(baseUrl, server, specFile, 'main', ['--seconds', String(SECONDS)]);
+    await load([baseUrl], server, specFile, 'warm', ['--seconds', '3']);
+    const baseBefore = cpuSnapshot({ server: baseline.proc.pid });
+    const base = await load([baseUrl], server, specFile, 'main', ['--seconds', String(SECONDS)]);
+    const baseCpu = cpuPerRequest(baseBefore, cpuSnapshot({ server: baseline.proc.pid }), base.ok);
     log(`baseline: ${JSON.stringify(base)}`);
+
+    // Where the CPU went: what limits a run on a machine whose cores the service, the database and
+    // the load generator all share.
+    const show = (cpu, r) => {
+      if (!cpu) return 'not measured (no /proc)';
+      const parts = { ...cpu.perRequest, load: Math.round(r.cpu_us / r.ok) };
+      const sum = Object.values(parts).reduce((a, b) => a + b, 0);
+      return `${Object.entries(parts).map(([k, v]) => `${k}=${v}`).join(' ')} (sum ${sum}); machine ${Math.round(cpu.busy * 100)}% busy`;
+    };
+    console.log(`CPU µs per wager:  ${show(serviceCpu, run)}`);
+    console.log(`CPU µs per request, baseline: ${show(baseCpu, base)}`);
 
     const ratio = run.per_s / base.per_s;
     console.log(`RESULT wagers_per_s=${Math.round(run.per_s)} p99_ms=${run.p99_ms.toFixed(1)} baseline_per_s=${Math.round(base.per_s)} ratio=${ratio.toFixed(3)} replay_new_effects=${replayNewEffects}`);

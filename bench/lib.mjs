@@ -1,8 +1,8 @@
 // Shared plumbing of the benchmarks: a fresh migrated database, the built apps as processes, and
 // cleanup. Run `npm run build` first (the bench:* scripts do).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
@@ -129,3 +129,53 @@ export async function api(url, method, p, key, body) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * CPU time used so far, from /proc (Linux): by the given child processes (name → pid), by every
+ * PostgreSQL and Redis server process on the machine, and by the whole machine (busy and total).
+ * Two snapshots around a run give CPU per request by process: what a run spends, and where. Returns
+ * null where /proc is not there.
+ */
+export function cpuSnapshot(children) {
+  if (!existsSync('/proc/stat')) return null;
+  const ticksOf = (pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ticks: Number(fields[11]) + Number(fields[12]) };
+    } catch {
+      return null; // gone meanwhile
+    }
+  };
+  const out = { at: process.hrtime.bigint(), procs: {} };
+  for (const [name, pid] of Object.entries(children)) out.procs[name] = ticksOf(pid)?.ticks ?? 0;
+  out.procs.postgres = 0;
+  out.procs.redis = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const p = ticksOf(entry);
+    if (p?.comm === 'postgres') out.procs.postgres += p.ticks;
+    else if (p?.comm === 'redis-server') out.procs.redis += p.ticks;
+  }
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  out.total = cpu.reduce((a, b) => a + b, 0);
+  out.idle = cpu[3] + (cpu[4] ?? 0);
+  return out;
+}
+
+/** CPU between two snapshots: µs per request by process, and how busy the machine was. */
+export function cpuPerRequest(before, after, requests) {
+  if (!before || !after || requests <= 0) return null;
+  const tickUs = 1e6 / TICKS_PER_SECOND;
+  const perRequest = Object.fromEntries(Object.keys(after.procs).map((k) => [k, Math.round(((after.procs[k] - (before.procs[k] ?? 0)) * tickUs) / requests)]));
+  const total = after.total - before.total;
+  return { perRequest, busy: total > 0 ? 1 - (after.idle - before.idle) / total : 0 };
+}
+
+const TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();

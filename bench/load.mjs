@@ -2,11 +2,12 @@
 // sending one request after another. The bodies are a pure function of their index, so a second pass
 // (--mode replay) sends exactly the same wagers again.
 //
-//   node bench/load.mjs --url http://127.0.0.1:3000 --key <server key> --spec spec.json --prefix main
+//   node bench/load.mjs --url http://127.0.0.1:3000[,http://127.0.0.1:3001…] --key <server key> --spec spec.json --prefix main
 //        [--seconds 20 | --mode replay --count N] [--concurrency 64]
 //
 // spec.json: { "players": ["plr_…", …], "tournament": "trn_…", "jackpot": "jkp_…" }
-// Prints one JSON line: { sent, ok, replayed, errors, seconds, per_s, p50_ms, p99_ms, statuses }.
+// Prints one JSON line: { sent, ok, replayed, errors, seconds, per_s, p50_ms, p99_ms, statuses, cpu_us }
+// (cpu_us: this process's own CPU time, so the bench can tell what the load itself cost).
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -25,9 +26,10 @@ const { values } = parseArgs({
   },
 });
 const spec = JSON.parse(readFileSync(values.spec, 'utf8'));
-const target = new URL(values.url);
+// several URLs (API processes): connection i goes to URL i mod n, as a load balancer spreads connections
+const targets = values.url.split(',').map((u) => new URL(u));
 const concurrency = Number(values.concurrency);
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const agents = targets.map(() => new http.Agent({ keepAlive: true, maxSockets: concurrency }));
 const GAMES = [
   ['book-of-dead', 'slots'],
   ['starburst', 'slots'],
@@ -52,7 +54,9 @@ function body(i) {
   });
 }
 
-function post(payload) {
+function post(payload, slot) {
+  const target = targets[slot % targets.length];
+  const agent = agents[slot % targets.length];
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
     const req = http.request(
@@ -74,6 +78,10 @@ function post(payload) {
   });
 }
 
+const cpuUs = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
 const replay = values.mode === 'replay';
 const total = Number(values.count);
 const deadline = Date.now() + Number(values.seconds) * 1000;
@@ -82,21 +90,21 @@ const latencies = [];
 const statuses = {};
 const started = Date.now();
 await Promise.all(
-  Array.from({ length: concurrency }, async () => {
+  Array.from({ length: concurrency }, async (_, slot) => {
     for (;;) {
       if (replay ? next >= total : Date.now() >= deadline) return;
       const i = next++;
-      const r = await post(body(i));
+      const r = await post(body(i), slot);
       latencies.push(r.ms);
       statuses[r.status] = (statuses[r.status] ?? 0) + 1;
     }
   }),
 );
 const seconds = (Date.now() - started) / 1000;
-agent.destroy();
+for (const agent of agents) agent.destroy();
 latencies.sort((a, b) => a - b);
 const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
 const ok = (statuses[201] ?? 0) + (statuses[200] ?? 0);
 process.stdout.write(
-  `${JSON.stringify({ sent: next, ok, created: statuses[201] ?? 0, replayed: statuses[200] ?? 0, errors: next - ok, seconds, per_s: ok / seconds, p50_ms: q(0.5), p99_ms: q(0.99), statuses })}\n`,
+  `${JSON.stringify({ sent: next, ok, created: statuses[201] ?? 0, replayed: statuses[200] ?? 0, errors: next - ok, seconds, per_s: ok / seconds, p50_ms: q(0.5), p99_ms: q(0.99), statuses, cpu_us: cpuUs() })}\n`,
 );
