@@ -64,6 +64,29 @@ describe('graceful shutdown', () => {
     expect(await exited).toEqual({ code: 0, signal: null });
   });
 
+  it('answers the wagers in flight at SIGTERM (their batches on the ingestion thread), each committed one a 201, then exits 0', async () => {
+    const api = await startApiProcess(env.env);
+    const tenant = await api.platform.post('/v1/platform/tenants', { name: 'Shutdown burst' });
+    const server = api.http.withKey(tenant.body.api_keys.server);
+    const player = (await server.post('/v1/players', { external_ref: 'burst-at-sigterm', currency: 'EUR' })).body;
+    const first = await server.post('/v1/wagers', { source_wager_id: 'burst-0', player_id: player.id, bet_amount: 1, win_amount: 0, currency: 'EUR', game_code: 'g', game_category: 'slots' });
+    expect(first.status).toBe(201); // the ingestion thread is up
+    const keys = Array.from({ length: 200 }, (_, i) => `burst-${i + 1}`);
+    const sent = keys.map((k) =>
+      server.post('/v1/wagers', { source_wager_id: k, player_id: player.id, bet_amount: 1, win_amount: 0, currency: 'EUR', game_code: 'g', game_category: 'slots' }),
+    );
+    await new Promise((r) => setTimeout(r, 30));
+    const exited = api.process.stop('SIGTERM');
+    const answers = await Promise.allSettled(sent);
+    expect(await exited).toEqual({ code: 0, signal: null });
+    const statuses = answers.map((a) => (a.status === 'fulfilled' ? a.value.status : 0));
+    expect(statuses.filter((s) => ![0, 201, 503].includes(s))).toEqual([]);
+    // whatever was committed was answered 201, and nothing answered 201 was lost
+    const { rows } = await env.pool.query('SELECT source_wager_id FROM wagers WHERE tenant_id = $1 AND source_wager_id <> $2 ORDER BY source_wager_id', [tenant.body.tenant.id, 'burst-0']);
+    expect(rows.map((r) => r.source_wager_id)).toEqual(keys.filter((_, i) => statuses[i] === 201).sort());
+    expect(statuses.filter((s) => s === 201).length).toBeGreaterThan(0);
+  });
+
   it('answers what Node cannot parse as HTTP in the one error shape, with a request id', async () => {
     const api = await startApiProcess(env.env);
     try {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type AppConfig, InjectConfig, type Replayable, type TenantId } from '@app/common';
 import { IngestBatch } from './ingest-batch.service.js';
+import { IngestThread } from './ingest-thread.js';
 import type { IngestItem } from './ingest.types.js';
 
 interface Pending {
@@ -24,6 +25,7 @@ export class IngestBatcher {
 
   constructor(
     private readonly batch: IngestBatch,
+    private readonly thread: IngestThread,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -53,7 +55,8 @@ export class IngestBatcher {
 
   private async run(tenantId: TenantId, taken: Pending[]): Promise<void> {
     try {
-      const outcomes = await this.batch.run(tenantId, taken.map((p) => p.item));
+      const items = taken.map((p) => p.item);
+      const outcomes = await (this.config.ingest.thread ? this.thread.run(tenantId, items) : this.batch.run(tenantId, items));
       outcomes.forEach((o, i) => (o.ok ? taken[i].resolve(o.value) : taken[i].reject(o.error)));
     } catch (err) {
       if (taken.length === 1) {

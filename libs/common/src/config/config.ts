@@ -27,6 +27,8 @@ export interface AppConfig {
     readonly batchMax: number;
     /** batch transactions in flight per API process */
     readonly concurrency: number;
+    /** run the batches on a worker thread of the API process, apart from its HTTP work */
+    readonly thread: boolean;
   };
   readonly webhook: {
     readonly allowPrivateNetworks: boolean;
@@ -168,6 +170,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ingest: {
       batchMax: r.int('INGEST_BATCH_MAX', 200, 1, 5_000),
       concurrency: r.int('INGEST_CONCURRENCY', 1, 1, 64),
+      thread: r.bool('INGEST_THREAD', true),
     },
     webhook: {
       allowPrivateNetworks: r.bool('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),

@@ -1,0 +1,42 @@
+// The worker thread of IngestThread: a Nest context of its own (config, PostgreSQL, Redis, queues and
+// the ingestion modules) that runs the batches the API's event loop sends it.
+import 'reflect-metadata';
+import { parentPort, workerData } from 'node:worker_threads';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type AppConfig, ConfigModule, createLogger } from '@app/common';
+import { DbModule } from '@app/db';
+import { QueueModule } from '@app/queue';
+import { RedisModule } from '@app/redis';
+import { IngestBatch } from './ingest-batch.service.js';
+import { type FromThread, sendError, type ToThread } from './ingest-thread.js';
+import { WagersModule } from './wagers.module.js';
+
+@Module({})
+class IngestThreadModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: IngestThreadModule, imports: [ConfigModule.forRoot(config), DbModule, RedisModule, QueueModule.forRoot(config), WagersModule] };
+  }
+}
+
+const port = parentPort!;
+const { config } = workerData as { config: AppConfig };
+const context = await NestFactory.createApplicationContext(IngestThreadModule.forRoot(config), { logger: createLogger(config.logLevel) });
+const batch = context.get(IngestBatch, { strict: false });
+
+port.on('message', (m: ToThread) => {
+  if (m.type === 'close') {
+    void context.close().finally(() => port.close());
+    return;
+  }
+  batch.run(m.tenantId, m.items).then(
+    (outcomes) =>
+      port.postMessage({
+        type: 'done',
+        id: m.id,
+        outcomes: outcomes.map((o) => (o.ok ? { ok: true, value: o.value.value, replayed: o.value.replayed } : { ok: false, error: sendError(o.error) })),
+      } satisfies FromThread),
+    (err: unknown) => port.postMessage({ type: 'failed', id: m.id, error: sendError(err) } satisfies FromThread),
+  );
+});
+port.postMessage({ type: 'ready' } satisfies FromThread);
