@@ -147,7 +147,7 @@ export function cpuSnapshot(children) {
       return null; // gone meanwhile
     }
   };
-  const out = { at: process.hrtime.bigint(), procs: {} };
+  const out = { procs: {} };
   for (const [name, pid] of Object.entries(children)) out.procs[name] = ticksOf(pid)?.ticks ?? 0;
   out.procs.postgres = 0;
   out.procs.redis = 0;

@@ -47,9 +47,10 @@ const CLOSE_TIMEOUT_MS = 10_000;
  *
  * Requests and answers cross by message: items (with their bigints and dates) as they are, each
  * outcome as its value and replayed flag or its error (an AppError keeps status, code and details).
- * The thread starts with the first batch. If it dies, its batches in flight fail with 503 (whatever
- * they committed is committed: a retry replays it) and the next batch starts a new thread. Shutdown
- * waits for the batches in flight, then closes the thread's connections.
+ * The thread starts with the first batch. If it dies, its batches in flight fail (whatever they
+ * committed is committed) and the next batch starts a new thread: the batcher runs a failed batch's
+ * items again one by one, so each replays or applies there, and an item that fails alone answers 503.
+ * Shutdown waits for the batches in flight, then closes the thread's connections.
  */
 @Injectable()
 export class IngestThread implements OnApplicationShutdown {
