@@ -209,6 +209,16 @@ describe('jackpots', () => {
     const all = await wins(j.id);
     expect(all.length).toBe(answers.filter((a) => a.won).length);
     expect(all.length).toBeGreaterThan(0);
+    // newest cycle first, and pages of any size walk every win once
+    expect(all.map((w) => w.cycle)).toEqual(Array.from({ length: all.length }, (_, i) => all.length - i));
+    const paged: any[] = [];
+    for (let cursor = ''; ; ) {
+      const page = (await acme.server.get(`/v1/jackpots/${j.id}/wins?limit=7${cursor && `&cursor=${cursor}`}`)).body;
+      paged.push(...page.data);
+      if (!page.next_cursor) break;
+      cursor = page.next_cursor;
+    }
+    expect(paged.map((w) => w.win_id)).toEqual(all.map((w) => w.win_id));
     for (const w of all) {
       expect(w.proof).toMatchObject({ bet_amount: 2_000, hit_rate: '0.25', roll: expect.stringMatching(/^[0-9a-f]{16}$/) });
       expect(verify(w).status).toBe(0);

@@ -121,10 +121,18 @@ export class JackpotsRepository {
     });
   }
 
+  /**
+   * Newest cycle first. Cycle, not id: a win's id is made from its batch's clock, and with several API
+   * processes a later cycle's batch may have read the clock first. The cursor (the last win's id, as in
+   * every list) stands for its cycle; one that names no win of this jackpot ends the list.
+   */
   async wins(tenantId: TenantId, jackpotId: string, page: PageRequest): Promise<JackpotWinView[]> {
+    const after = page.cursor
+      ? ((await this.db.client.jackpotWin.findFirst({ where: { tenantId, jackpotId, id: page.cursor }, select: { cycle: true } }))?.cycle ?? 0)
+      : undefined;
     const rows = await this.db.client.jackpotWin.findMany({
-      where: { tenantId, jackpotId, ...(page.cursor && { id: { lt: page.cursor } }) },
-      orderBy: { id: 'desc' },
+      where: { tenantId, jackpotId, ...(after !== undefined && { cycle: { lt: after } }) },
+      orderBy: { cycle: 'desc' },
       take: page.limit + 1,
       include: { player: { select: { externalRef: true } }, jackpot: { select: { currency: true } } },
     });
