@@ -7,7 +7,7 @@
 // After the timed run the whole stream is posted again: every answer must be a replay, and nothing
 // may change (stats, wagering, scores, pools, wins, ledger, webhooks): replay_new_effects counts what did.
 //
-// Knobs: BENCH_SECONDS (20), BENCH_CONCURRENCY (64), BENCH_PLAYERS (1000), BENCH_API_PROCESSES (1: with
+// Knobs: BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (10, for each of the service and the baseline), BENCH_CONCURRENCY (64), BENCH_PLAYERS (1000), BENCH_API_PROCESSES (1: with
 // more, the load generator spreads its connections over them), BENCH_API_ENV (JSON: extra environment
 // for the API and the worker).
 // Before the last line, the CPU each process spent per request (from /proc) and how busy the machine
@@ -22,6 +22,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const PLAYERS = Number(process.env.BENCH_PLAYERS ?? 1000);
 const API_PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 1);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
 const HOUR = 3_600_000;
 
 /** `urls`: the API processes; the load generator spreads its connections over them, as a load balancer would. */
@@ -100,8 +101,11 @@ async function main() {
     const specFile = path.join(tmpdir(), `bench-ingest-${process.pid}.json`);
     writeFileSync(specFile, JSON.stringify({ players, tournament: tournament.id, jackpot: jackpot.id }));
 
-    log('warm-up (3 s)');
-    await load(urls, server, specFile, 'warm', ['--seconds', '3']);
+    // V8 keeps compiling hot functions for seconds: with a 3 s warm-up, --log-code showed dozens of
+    // optimized compilations a second (on helper threads, taking CPU from the run) until about 5 s
+    // into the timed run. The service runs for days; its steady state is what is measured.
+    log(`warm-up (${WARMUP} s)`);
+    await load(urls, server, specFile, 'warm', ['--seconds', String(WARMUP)]);
     // A live database has statistics (autovacuum's ANALYZE); a minute-old one does not, and without
     // them the planner takes the tenant's 1,000 players for 10 and scans them all per batch.
     await envir.pool.query('ANALYZE');
@@ -131,7 +135,7 @@ async function main() {
     const baseline = await startProcess(path.join(ROOT, 'bench', 'baseline-server.mjs'), [], { DATABASE_URL: env.DATABASE_URL }, /listening/);
     procs.push(baseline.proc);
     const baseUrl = `http://127.0.0.1:${JSON.parse(baseline.line).listening}`;
-    await load([baseUrl], server, specFile, 'warm', ['--seconds', '3']);
+    await load([baseUrl], server, specFile, 'warm', ['--seconds', String(WARMUP)]);
     const baseBefore = cpuSnapshot({ server: baseline.proc.pid });
     const base = await load([baseUrl], server, specFile, 'main', ['--seconds', String(SECONDS)]);
     const baseCpu = cpuPerRequest(baseBefore, cpuSnapshot({ server: baseline.proc.pid }), base.ok);

@@ -104,15 +104,24 @@ export async function stop(proc) {
   await exited;
 }
 
+/**
+ * Node's flags for the API and the worker: BENCH_PROFILE_DIR=<dir> writes V8 CPU profiles there (node
+ * --cpu-prof); BENCH_NODE_ARGS adds any others, space-separated (V8's tracing flags, which NODE_OPTIONS refuses).
+ */
+function nodeArgs() {
+  return [
+    ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
+    ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ];
+}
+
 export async function startApi(env) {
-  // BENCH_PROFILE_DIR=<dir> writes V8 CPU profiles of the API and the worker there (node --cpu-prof).
-  const args = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const { proc, line } = await startProcess(path.join(ROOT, 'dist/apps/api/src/main.js'), [], env, /"api listening"/, args);
+  const { proc, line } = await startProcess(path.join(ROOT, 'dist/apps/api/src/main.js'), [], env, /"api listening"/, nodeArgs());
   return { proc, url: `http://127.0.0.1:${JSON.parse(line).port}` };
 }
 
 export async function startWorker(env) {
-  const args = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const args = nodeArgs();
   const { proc } = await startProcess(path.join(ROOT, 'dist/apps/worker/src/main.js'), [], env, /"worker started"/, args);
   return proc;
 }
