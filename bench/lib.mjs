@@ -156,15 +156,13 @@ export function cpuSnapshot(children) {
       return null; // gone meanwhile
     }
   };
-  const out = { procs: {} };
+  const out = { procs: {}, servers: { postgres: {}, redis: {} } };
   for (const [name, pid] of Object.entries(children)) out.procs[name] = ticksOf(pid)?.ticks ?? 0;
-  out.procs.postgres = 0;
-  out.procs.redis = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const p = ticksOf(entry);
-    if (p?.comm === 'postgres') out.procs.postgres += p.ticks;
-    else if (p?.comm === 'redis-server') out.procs.redis += p.ticks;
+    if (p?.comm === 'postgres') out.servers.postgres[entry] = p.ticks;
+    else if (p?.comm === 'redis-server') out.servers.redis[entry] = p.ticks;
   }
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   out.total = cpu.reduce((a, b) => a + b, 0);
@@ -176,7 +174,14 @@ export function cpuSnapshot(children) {
 export function cpuPerRequest(before, after, requests) {
   if (!before || !after || requests <= 0) return null;
   const tickUs = 1e6 / TICKS_PER_SECOND;
-  const perRequest = Object.fromEntries(Object.keys(after.procs).map((k) => [k, Math.round(((after.procs[k] - (before.procs[k] ?? 0)) * tickUs) / requests)]));
+  const ticks = { ...Object.fromEntries(Object.keys(after.procs).map((k) => [k, after.procs[k] - (before.procs[k] ?? 0)])) };
+  // Server processes by pid: one that started during the run counts whole, one that ended during it
+  // (an idle pooled connection closing) drops out. Summing all of them instead would subtract the
+  // whole past CPU of a backend that exits mid-run.
+  for (const [server, pids] of Object.entries(after.servers)) {
+    ticks[server] = Object.entries(pids).reduce((sum, [pid, t]) => sum + t - (before.servers[server][pid] ?? 0), 0);
+  }
+  const perRequest = Object.fromEntries(Object.entries(ticks).map(([k, t]) => [k, Math.round((t * tickUs) / requests)]));
   const total = after.total - before.total;
   return { perRequest, busy: total > 0 ? 1 - (after.idle - before.idle) / total : 0 };
 }
