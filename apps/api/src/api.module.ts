@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { type AppConfig, ConfigModule } from '@app/common';
 import { DbModule } from '@app/db';
 import { BonusesModule } from '@app/bonuses';
@@ -36,7 +36,6 @@ import { WalletController } from './controllers/wallet.controller.js';
 import { WebhooksController } from './controllers/webhooks.controller.js';
 import { ReadinessService } from './health/readiness.service.js';
 import { AllExceptionsFilter } from './http/exception.filter.js';
-import { ReplayInterceptor } from './http/replay.interceptor.js';
 import { RequestValidationPipe } from './http/validation.pipe.js';
 
 /** The HTTP app: the domain modules plus controllers, auth, validation and the error shape. */
@@ -86,7 +85,6 @@ export class ApiModule {
         ReadinessService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
-        { provide: APP_INTERCEPTOR, useClass: ReplayInterceptor },
         { provide: APP_PIPE, useClass: RequestValidationPipe },
       ],
     };
