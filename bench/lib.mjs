@@ -121,8 +121,7 @@ export async function startApi(env) {
 }
 
 export async function startWorker(env) {
-  const args = nodeArgs();
-  const { proc } = await startProcess(path.join(ROOT, 'dist/apps/worker/src/main.js'), [], env, /"worker started"/, args);
+  const { proc } = await startProcess(path.join(ROOT, 'dist/apps/worker/src/main.js'), [], env, /"worker started"/, nodeArgs());
   return proc;
 }
 
@@ -174,7 +173,7 @@ export function cpuSnapshot(children) {
 export function cpuPerRequest(before, after, requests) {
   if (!before || !after || requests <= 0) return null;
   const tickUs = 1e6 / TICKS_PER_SECOND;
-  const ticks = { ...Object.fromEntries(Object.keys(after.procs).map((k) => [k, after.procs[k] - (before.procs[k] ?? 0)])) };
+  const ticks = Object.fromEntries(Object.keys(after.procs).map((k) => [k, after.procs[k] - (before.procs[k] ?? 0)]));
   // Server processes by pid: one that started during the run counts whole, one that ended during it
   // (an idle pooled connection closing) drops out. Summing all of them instead would subtract the
   // whole past CPU of a backend that exits mid-run.

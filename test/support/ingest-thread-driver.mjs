@@ -11,21 +11,15 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const dist = (p) => import(pathToFileURL(path.resolve(import.meta.dirname, '..', '..', 'dist', 'libs', p)).href);
-const { Module } = await import('@nestjs/common');
 const { NestFactory } = await import('@nestjs/core');
-const { AppError, ConfigModule, configOrExit, createLogger } = await dist('common/src/index.js');
-const { DbModule } = await dist('db/src/index.js');
-const { QueueModule } = await dist('queue/src/index.js');
-const { RedisModule } = await dist('redis/src/index.js');
-const { WagersModule } = await dist('wagers/src/wagers.module.js');
+const { AppError, configOrExit, createLogger } = await dist('common/src/index.js');
+const { IngestContextModule } = await dist('wagers/src/ingest-context.module.js');
 const { IngestBatcher } = await dist('wagers/src/ingest-batcher.js');
 const { IngestThread } = await dist('wagers/src/ingest-thread.js');
 
+// the same context the ingestion thread runs in; here its IngestBatcher starts and feeds that thread
 const config = configOrExit();
-class DriverModule {}
-Module({ imports: [ConfigModule.forRoot(config), DbModule, RedisModule, QueueModule.forRoot(config), WagersModule] })(DriverModule);
-// logs go to stderr: stdout carries only the answers
-const context = await NestFactory.createApplicationContext(DriverModule, { logger: createLogger(config.logLevel) });
+const context = await NestFactory.createApplicationContext(IngestContextModule.forRoot(config), { logger: createLogger(config.logLevel) });
 const batcher = context.get(IngestBatcher, { strict: false });
 const thread = context.get(IngestThread, { strict: false });
 const out = (o) => process.stdout.write(`${JSON.stringify({ driver: true, ...o }, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}\n`);

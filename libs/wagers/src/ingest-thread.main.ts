@@ -1,27 +1,16 @@
-// The worker thread of IngestThread: a Nest context of its own (config, PostgreSQL, Redis, queues and
-// the ingestion modules) that runs the batches the API's event loop sends it.
+// The worker thread of IngestThread: a Nest context of its own (IngestContextModule: config, PostgreSQL,
+// Redis, queues and the ingestion modules) that runs the batches the API's event loop sends it.
 import 'reflect-metadata';
 import { parentPort, workerData } from 'node:worker_threads';
-import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { type AppConfig, ConfigModule, createLogger } from '@app/common';
-import { DbModule } from '@app/db';
-import { QueueModule } from '@app/queue';
-import { RedisModule } from '@app/redis';
+import { type AppConfig, createLogger } from '@app/common';
 import { IngestBatch } from './ingest-batch.service.js';
+import { IngestContextModule } from './ingest-context.module.js';
 import { type FromThread, sendError, type ToThread } from './ingest-thread.js';
-import { WagersModule } from './wagers.module.js';
-
-@Module({})
-class IngestThreadModule {
-  static forRoot(config: AppConfig): DynamicModule {
-    return { module: IngestThreadModule, imports: [ConfigModule.forRoot(config), DbModule, RedisModule, QueueModule.forRoot(config), WagersModule] };
-  }
-}
 
 const port = parentPort!;
 const { config } = workerData as { config: AppConfig };
-const context = await NestFactory.createApplicationContext(IngestThreadModule.forRoot(config), { logger: createLogger(config.logLevel) });
+const context = await NestFactory.createApplicationContext(IngestContextModule.forRoot(config), { logger: createLogger(config.logLevel) });
 const batch = context.get(IngestBatch, { strict: false });
 
 port.on('message', (m: ToThread) => {
