@@ -3,7 +3,7 @@
 // (--mode replay) sends exactly the same wagers again.
 //
 //   node bench/load.mjs --url http://127.0.0.1:3000[,http://127.0.0.1:3001…] --key <server key> --spec spec.json --prefix main
-//        [--seconds 20 | --mode replay --count N] [--concurrency 64]
+//        [--seconds 20 | --mode replay --count N] [--concurrency 128]
 //
 // spec.json: { "players": ["plr_…", …], "tournament": "trn_…", "jackpot": "jkp_…" }
 // Prints one JSON line: { sent, ok, replayed, errors, seconds, per_s, p50_ms, p99_ms, statuses, cpu_us }
@@ -21,7 +21,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     mode: { type: 'string', default: 'timed' },
     count: { type: 'string', default: '0' },
-    concurrency: { type: 'string', default: '64' },
+    concurrency: { type: 'string', default: '128' },
     path: { type: 'string', default: '/v1/wagers' },
   },
 });
