@@ -188,6 +188,12 @@ export class IngestRepository {
    * What the batch changes, read after its players are locked (a new statement, so it sees what the
    * previous holder of those locks committed): their live bonuses (locked too), their scores in the
    * tournaments, the jackpots (not locked yet), and `seqs` fresh reached-at numbers.
+   *
+   * The scores are read one primary-key probe per (tournament, player) pair (the LATERAL subquery with
+   * OFFSET 0 is not flattened into a join). As `tournament_id = ANY(…) AND player_id = ANY(…)`, the
+   * generic plan was a sequential scan in some bench:ingest runs and an index scan in others, by the
+   * statistics: a tournament of 1,000 players scanned whole, each row compared with every player of
+   * the batch (2 ms of a 64-wager batch under auto_explain, against 0.6 for the probes).
    */
   async loadState(
     tenantId: TenantId,
@@ -200,8 +206,9 @@ export class IngestRepository {
               FROM bonus_grants g JOIN players pl ON pl.id = g.player_id JOIN bonus_templates bt ON bt.id = g.template_id
              WHERE g.tenant_id = $1 AND g.player_id = ANY($2::text[]) AND g.status IN ('offered', 'active')
              ORDER BY g.id FOR NO KEY UPDATE OF g) x) AS grants,
-         (SELECT coalesce(json_agg(json_build_object('t', tournament_id, 'p', player_id, 's', score::text, 'q', reached_seq::text)), '[]')
-            FROM tournament_scores WHERE tenant_id = $1 AND tournament_id = ANY($3::text[]) AND player_id = ANY($2::text[])) AS scores,
+         (SELECT coalesce(json_agg(json_build_object('t', s.tournament_id, 'p', s.player_id, 's', s.score::text, 'q', s.reached_seq::text)), '[]')
+            FROM unnest($3::text[]) AS t(id) CROSS JOIN unnest($2::text[]) AS p(id)
+            CROSS JOIN LATERAL (SELECT * FROM tournament_scores x WHERE x.tournament_id = t.id AND x.player_id = p.id AND x.tenant_id = $1 OFFSET 0) s) AS scores,
          (SELECT coalesce(json_agg(x), '[]') FROM (
             SELECT ${JACKPOT_COLUMNS} FROM jackpots j
              WHERE j.tenant_id = $1 AND (j.id = ANY($4::text[]) OR (j.auto_enroll AND j.currency = ANY($5::text[])))
