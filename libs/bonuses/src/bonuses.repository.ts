@@ -58,28 +58,32 @@ function toGrant(r: GrantRow): BonusGrant {
 const WITH_PLAYER = { player: { select: { externalRef: true } } } as const;
 
 /**
- * A live grant with its template as one JSON object, numbers as text, for raw SQL on the wager hot
- * path (from bonus_grants g JOIN players pl JOIN bonus_templates bt). liveGrantFromJson reads it.
+ * A live grant as one JSON object, numbers as text, for raw SQL on the wager hot path (from
+ * bonus_grants g JOIN players pl); its template comes apart, once per template (TEMPLATE_JSON, from
+ * bonus_templates bt), not once per grant: building each grant's copy of the template cost PostgreSQL
+ * about 20 µs per grant (64 live grants locked and read, alternated rounds: 34 µs per grant with the
+ * template inside, 13 without). liveGrantFromJson reads the two.
  */
 export const LIVE_GRANT_JSON = `json_build_object(
   'id', g.id, 'player_id', g.player_id, 'external_ref', pl.external_ref, 'template_id', g.template_id, 'kind', g.kind,
   'currency', g.currency, 'status', g.status, 'amount', g.amount::text, 'deposit_amount', g.deposit_amount::text,
   'wagering_required', g.wagering_required::text, 'wagering_progress', g.wagering_progress::text, 'max_bet_violations', g.max_bet_violations,
   'cashback_net_loss', g.cashback_net_loss::text, 'window_ends_at', g.window_ends_at, 'expires_at', g.expires_at,
-  'activated_at', g.activated_at, 'completed_at', g.completed_at, 'ended_at', g.ended_at, 'created_at', g.created_at,
-  'template', json_build_object(
-    'id', bt.id, 'name', bt.name, 'kind', bt.kind, 'currency', bt.currency, 'match_percent', bt.match_percent::text,
-    'max_amount', bt.max_amount::text, 'fixed_amount', bt.fixed_amount::text, 'cashback_percent', bt.cashback_percent::text,
-    'cashback_window_hours', bt.cashback_window_hours, 'wagering_multiplier', bt.wagering_multiplier::text, 'wagering_base', bt.wagering_base,
-    'game_weights', bt.game_weights, 'max_bet', bt.max_bet::text, 'min_deposit', bt.min_deposit::text, 'expires_in_hours', bt.expires_in_hours,
-    'created_at', bt.created_at, 'archived_at', bt.archived_at))`;
+  'activated_at', g.activated_at, 'completed_at', g.completed_at, 'ended_at', g.ended_at, 'created_at', g.created_at)`;
+
+export const TEMPLATE_JSON = `json_build_object(
+  'id', bt.id, 'name', bt.name, 'kind', bt.kind, 'currency', bt.currency, 'match_percent', bt.match_percent::text,
+  'max_amount', bt.max_amount::text, 'fixed_amount', bt.fixed_amount::text, 'cashback_percent', bt.cashback_percent::text,
+  'cashback_window_hours', bt.cashback_window_hours, 'wagering_multiplier', bt.wagering_multiplier::text, 'wagering_base', bt.wagering_base,
+  'game_weights', bt.game_weights, 'max_bet', bt.max_bet::text, 'min_deposit', bt.min_deposit::text, 'expires_in_hours', bt.expires_in_hours,
+  'created_at', bt.created_at, 'archived_at', bt.archived_at)`;
 
 type Json = Record<string, unknown>;
 const bigOrNull = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(v as string));
 const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string));
 
-export function liveGrantFromJson(o: Json): LiveGrant {
-  const t = o.template as Json;
+/** A grant of LIVE_GRANT_JSON with its template (templateFromJson). */
+export function liveGrantFromJson(o: Json, template: BonusTemplate): LiveGrant {
   return {
     id: o.id as string,
     playerId: o.player_id as string,
@@ -100,25 +104,30 @@ export function liveGrantFromJson(o: Json): LiveGrant {
     completedAt: dateOrNull(o.completed_at),
     endedAt: dateOrNull(o.ended_at),
     createdAt: new Date(o.created_at as string),
-    template: {
-      id: t.id as string,
-      name: t.name as string,
-      kind: t.kind as BonusKind,
-      currency: t.currency as string,
-      matchPercent: (t.match_percent as string | null) ?? null,
-      maxAmount: bigOrNull(t.max_amount),
-      fixedAmount: bigOrNull(t.fixed_amount),
-      cashbackPercent: (t.cashback_percent as string | null) ?? null,
-      cashbackWindowHours: (t.cashback_window_hours as number | null) ?? null,
-      wageringMultiplier: t.wagering_multiplier as string,
-      wageringBase: t.wagering_base as WageringBase,
-      gameWeights: t.game_weights as Record<string, number>,
-      maxBet: bigOrNull(t.max_bet),
-      minDeposit: bigOrNull(t.min_deposit),
-      expiresInHours: (t.expires_in_hours as number | null) ?? null,
-      createdAt: new Date(t.created_at as string),
-      archivedAt: dateOrNull(t.archived_at),
-    },
+    template,
+  };
+}
+
+/** A template of TEMPLATE_JSON. */
+export function templateFromJson(t: Json): BonusTemplate {
+  return {
+    id: t.id as string,
+    name: t.name as string,
+    kind: t.kind as BonusKind,
+    currency: t.currency as string,
+    matchPercent: (t.match_percent as string | null) ?? null,
+    maxAmount: bigOrNull(t.max_amount),
+    fixedAmount: bigOrNull(t.fixed_amount),
+    cashbackPercent: (t.cashback_percent as string | null) ?? null,
+    cashbackWindowHours: (t.cashback_window_hours as number | null) ?? null,
+    wageringMultiplier: t.wagering_multiplier as string,
+    wageringBase: t.wagering_base as WageringBase,
+    gameWeights: t.game_weights as Record<string, number>,
+    maxBet: bigOrNull(t.max_bet),
+    minDeposit: bigOrNull(t.min_deposit),
+    expiresInHours: (t.expires_in_hours as number | null) ?? null,
+    createdAt: new Date(t.created_at as string),
+    archivedAt: dateOrNull(t.archived_at),
   };
 }
 

@@ -6,4 +6,4 @@ export * from './bonus-timers.service.js';
 export * from './bonus.types.js';
 export * from './bonuses.module.js';
 export * from './bonuses.service.js';
-export { LIVE_GRANT_JSON, liveGrantFromJson } from './bonuses.repository.js';
+export { LIVE_GRANT_JSON, liveGrantFromJson, TEMPLATE_JSON, templateFromJson } from './bonuses.repository.js';

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { MAX_MONEY, type TenantId } from '@app/common';
 import { DbService } from '@app/db';
 import { Params } from './sql-params.js';
-import { LIVE_GRANT_JSON, liveGrantFromJson, type LiveGrant, toDecimal4 } from '@app/bonuses';
+import { LIVE_GRANT_JSON, liveGrantFromJson, type LiveGrant, TEMPLATE_JSON, templateFromJson, toDecimal4 } from '@app/bonuses';
 import { formatScaled, JACKPOT_COLUMNS, type Jackpot, type JackpotRow, type PoolWrites, RATE_DECIMALS, toJackpot } from '@app/jackpots';
 import { type ScoreEventRow, type ScoreRow, type Standing, type Tournament, TOURNAMENT_JSON, tournamentFromJson } from '@app/tournaments';
 
@@ -186,7 +186,8 @@ export class IngestRepository {
 
   /**
    * What the batch changes, read after its players are locked (a new statement, so it sees what the
-   * previous holder of those locks committed): their live bonuses (locked too), their scores in the
+   * previous holder of those locks committed): their live bonuses (locked too, in id order) with each
+   * template once, their scores in the
    * tournaments, the jackpots (not locked yet), and `seqs` fresh reached-at numbers.
    *
    * The scores are read one primary-key probe per (tournament, player) pair (the LATERAL subquery with
@@ -200,12 +201,15 @@ export class IngestRepository {
     q: { playerIds: readonly string[]; tournamentIds: readonly string[]; jackpotIds: readonly string[]; jackpotCurrencies: readonly string[]; seqs: number },
   ): Promise<{ grants: Map<string, LiveGrant[]>; scores: Map<string, Standing>; jackpots: Jackpot[]; seqs: bigint[] }> {
     const { rows } = await this.db.rawClient.query<Json>(
-      prepared(`SELECT
-         (SELECT coalesce(json_agg(x.j ORDER BY x.id), '[]') FROM (
-            SELECT g.id, ${LIVE_GRANT_JSON} AS j
-              FROM bonus_grants g JOIN players pl ON pl.id = g.player_id JOIN bonus_templates bt ON bt.id = g.template_id
-             WHERE g.tenant_id = $1 AND g.player_id = ANY($2::text[]) AND g.status IN ('offered', 'active')
-             ORDER BY g.id FOR NO KEY UPDATE OF g) x) AS grants,
+      prepared(`WITH g AS (
+         SELECT g.id, g.template_id, ${LIVE_GRANT_JSON} AS j
+           FROM bonus_grants g JOIN players pl ON pl.id = g.player_id
+          WHERE g.tenant_id = $1 AND g.player_id = ANY($2::text[]) AND g.status IN ('offered', 'active')
+          ORDER BY g.id FOR NO KEY UPDATE OF g
+       )
+       SELECT
+         (SELECT coalesce(json_agg(j ORDER BY id), '[]') FROM g) AS grants,
+         (SELECT coalesce(json_agg(${TEMPLATE_JSON}), '[]') FROM bonus_templates bt WHERE bt.tenant_id = $1 AND bt.id IN (SELECT template_id FROM g)) AS templates,
          (SELECT coalesce(json_agg(json_build_object('t', s.tournament_id, 'p', s.player_id, 's', s.score::text, 'q', s.reached_seq::text)), '[]')
             FROM unnest($3::text[]) AS t(id) CROSS JOIN unnest($2::text[]) AS p(id)
             CROSS JOIN LATERAL (SELECT * FROM tournament_scores x WHERE x.tournament_id = t.id AND x.player_id = p.id AND x.tenant_id = $1 OFFSET 0) s) AS scores,
@@ -218,7 +222,10 @@ export class IngestRepository {
     );
     const r = rows[0];
     const grants = new Map<string, LiveGrant[]>();
-    for (const g of (r.grants as Json[]).map(liveGrantFromJson)) grants.set(g.playerId, [...(grants.get(g.playerId) ?? []), g]);
+    const templates = new Map((r.templates as Json[]).map((t) => [t.id as string, templateFromJson(t)]));
+    for (const g of (r.grants as Json[]).map((o) => liveGrantFromJson(o, templates.get(o.template_id as string)!))) {
+      grants.set(g.playerId, [...(grants.get(g.playerId) ?? []), g]);
+    }
     return {
       grants,
       scores: new Map((r.scores as Json[]).map((s) => [`${s.t}|${s.p}`, { playerId: s.p as string, score: BigInt(s.s as string), seq: BigInt(s.q as string) }])),
