@@ -187,8 +187,8 @@ export class IngestRepository {
   /**
    * What the batch changes, read after its players are locked (a new statement, so it sees what the
    * previous holder of those locks committed): their live bonuses (locked too, in id order) with each
-   * template once, their scores in the
-   * tournaments, the jackpots (not locked yet), and `seqs` fresh reached-at numbers.
+   * of their templates once, their scores in the tournaments, the jackpots (not locked yet), and `seqs`
+   * fresh reached-at numbers.
    *
    * The scores are read one primary-key probe per (tournament, player) pair (the LATERAL subquery with
    * OFFSET 0 is not flattened into a join). As `tournament_id = ANY(…) AND player_id = ANY(…)`, the
@@ -201,15 +201,15 @@ export class IngestRepository {
     q: { playerIds: readonly string[]; tournamentIds: readonly string[]; jackpotIds: readonly string[]; jackpotCurrencies: readonly string[]; seqs: number },
   ): Promise<{ grants: Map<string, LiveGrant[]>; scores: Map<string, Standing>; jackpots: Jackpot[]; seqs: bigint[] }> {
     const { rows } = await this.db.rawClient.query<Json>(
-      prepared(`WITH g AS (
+      prepared(`WITH live AS (
          SELECT g.id, g.template_id, ${LIVE_GRANT_JSON} AS j
            FROM bonus_grants g JOIN players pl ON pl.id = g.player_id
           WHERE g.tenant_id = $1 AND g.player_id = ANY($2::text[]) AND g.status IN ('offered', 'active')
           ORDER BY g.id FOR NO KEY UPDATE OF g
        )
        SELECT
-         (SELECT coalesce(json_agg(j ORDER BY id), '[]') FROM g) AS grants,
-         (SELECT coalesce(json_agg(${TEMPLATE_JSON}), '[]') FROM bonus_templates bt WHERE bt.tenant_id = $1 AND bt.id IN (SELECT template_id FROM g)) AS templates,
+         (SELECT coalesce(json_agg(j ORDER BY id), '[]') FROM live) AS grants,
+         (SELECT coalesce(json_agg(${TEMPLATE_JSON}), '[]') FROM bonus_templates bt WHERE bt.tenant_id = $1 AND bt.id IN (SELECT template_id FROM live)) AS templates,
          (SELECT coalesce(json_agg(json_build_object('t', s.tournament_id, 'p', s.player_id, 's', s.score::text, 'q', s.reached_seq::text)), '[]')
             FROM unnest($3::text[]) AS t(id) CROSS JOIN unnest($2::text[]) AS p(id)
             CROSS JOIN LATERAL (SELECT * FROM tournament_scores x WHERE x.tournament_id = t.id AND x.player_id = p.id AND x.tenant_id = $1 OFFSET 0) s) AS scores,
