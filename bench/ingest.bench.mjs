@@ -1,14 +1,16 @@
 // npm run bench:ingest — sustained POST /v1/wagers against the service (API + worker, as deployed),
 // each wager routed to one tournament and one jackpot, every player with an active bonus in wagering;
-// then, in the same run, a baseline: a bare Fastify route doing one idempotent INSERT … ON CONFLICT
+// and in the same run a baseline: a bare Fastify route doing one idempotent INSERT … ON CONFLICT
 // DO NOTHING of an equivalent event row through pg per request, at the same concurrency, from the same
-// load generator (bench/load.mjs, its own process, keep-alive connections on loopback).
+// load generator (bench/load.mjs, its own process, keep-alive connections on loopback). The baseline is
+// measured in two windows of half the service's length, one just before and one just after the
+// service's, so that both are measured at the same speed of the machine (it drifts within minutes).
 //
 // After the timed run the whole stream is posted again: every answer must be a replay, and nothing
 // may change (stats, wagering, scores, pools, wins, ledger, webhooks): replay_new_effects counts what did.
 //
 // Knobs: BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (10, for each of the service and the baseline), BENCH_CONCURRENCY (128), BENCH_PLAYERS (1000), BENCH_API_PROCESSES (1: with
-// more, the load generator spreads its connections over them), BENCH_API_ENV (JSON: extra environment
+// more, the load generator spreads its connections over them, and as many baseline processes run), BENCH_API_ENV (JSON: extra environment
 // for the API and the worker).
 // Before the last line, the CPU each process spent per request (from /proc) and how busy the machine
 // was, for the service and the baseline. Last line: RESULT wagers_per_s=<n> p99_ms=<n> baseline_per_s=<n> ratio=<r> replay_new_effects=<n>
@@ -41,6 +43,15 @@ async function load(urls, key, specFile, prefix, extra) {
   const code = await new Promise((r) => proc.once('exit', r));
   if (code !== 0) throw new Error(`the load generator exited with ${code}`);
   return JSON.parse(out.trim().split('\n').pop());
+}
+
+/** Two windows' CPU per request as one: each process's µs weighted by requests, busy by seconds. */
+function mergeCpu(cpus, requests, seconds) {
+  if (cpus.some((c) => !c)) return null;
+  const n = requests.reduce((a, b) => a + b, 0);
+  const perRequest = Object.fromEntries(Object.keys(cpus[0].perRequest).map((k) => [k, Math.round(cpus.reduce((sum, c, i) => sum + c.perRequest[k] * requests[i], 0) / n)]));
+  const busy = cpus.reduce((sum, c, i) => sum + c.busy * seconds[i], 0) / seconds.reduce((a, b) => a + b, 0);
+  return { perRequest, busy };
 }
 
 /** Runs `fn` over `items` with at most `n` at once. */
@@ -108,20 +119,50 @@ async function main() {
     const specFile = path.join(tmpdir(), `bench-ingest-${process.pid}.json`);
     writeFileSync(specFile, JSON.stringify({ players, tournament: tournament.id, jackpot: jackpot.id }));
 
+    // The baseline runs beside the service, in windows on either side of the service's: baseline
+    // 10 s, service 20 s, baseline 10 s. This machine's speed moves within minutes (the same work
+    // took a quarter more or less CPU from one minute to the next), and a baseline measured only after
+    // the service compared the two at different speeds: in one session its runs ranged from 3,400 to
+    // 5,150/s while the service's ranged far less. Both halves are printed; the baseline is their sum.
+    log('baseline: bare Fastify + one INSERT … ON CONFLICT DO NOTHING per request');
+    await envir.pool.query(`CREATE TABLE bench_events (tenant_id text, source_wager_id text, player_id text, bet_amount bigint, win_amount bigint, currency text,
+      game_code text, game_category text, settled_at timestamptz, payload jsonb, PRIMARY KEY (tenant_id, source_wager_id))`);
+    // as many baseline processes as API processes, the connections spread over them the same way
+    const baselines = [];
+    for (let i = 0; i < API_PROCESSES; i++) {
+      baselines.push(await startProcess(path.join(ROOT, 'bench', 'baseline-server.mjs'), [], { DATABASE_URL: env.DATABASE_URL }, /listening/));
+    }
+    procs.push(...baselines.map((b) => b.proc));
+    const baseUrls = baselines.map((b) => `http://127.0.0.1:${JSON.parse(b.line).listening}`);
+    const baseProcs = Object.fromEntries(baselines.map((b, i) => [API_PROCESSES > 1 ? `server${i + 1}` : 'server', b.proc.pid]));
+
     // V8 keeps compiling hot functions for seconds: with a 3 s warm-up, --log-code showed dozens of
     // optimized compilations a second (on helper threads, taking CPU from the run) until about 5 s
     // into the timed run. The service runs for days; its steady state is what is measured.
-    log(`warm-up (${WARMUP} s)`);
+    log(`warm-up (${WARMUP} s each)`);
     await load(urls, server, specFile, 'warm', ['--seconds', String(WARMUP)]);
+    await load(baseUrls, server, specFile, 'warm', ['--seconds', String(WARMUP)]);
     // A live database has statistics (autovacuum's ANALYZE); a minute-old one does not, and without
     // them the planner takes the tenant's 1,000 players for 10 and scans them all per batch.
     await envir.pool.query('ANALYZE');
+
+    const baseline = async (prefix) => {
+      const before = cpuSnapshot(baseProcs);
+      const r = await load(baseUrls, server, specFile, prefix, ['--seconds', String(SECONDS / 2)]);
+      log(`baseline: ${JSON.stringify(r)}`);
+      return { r, cpu: cpuPerRequest(before, cpuSnapshot(baseProcs), r.ok) };
+    };
+    const baseA = await baseline('base-a');
     log(`service: ${SECONDS} s at concurrency ${CONCURRENCY} over ${API_PROCESSES} API process${API_PROCESSES > 1 ? 'es' : ''}`);
     const cpuBefore = cpuSnapshot(serviceProcs);
     const run = await load(urls, server, specFile, 'main', ['--seconds', String(SECONDS)]);
     const serviceCpu = cpuPerRequest(cpuBefore, cpuSnapshot(serviceProcs), run.ok);
     log(`service: ${JSON.stringify(run)}`);
     if (run.errors > 0) throw new Error(`${run.errors} wagers failed: ${JSON.stringify(run.statuses)}`);
+    const baseB = await baseline('base-b');
+    const base = { ok: baseA.r.ok + baseB.r.ok, per_s: (baseA.r.ok + baseB.r.ok) / (baseA.r.seconds + baseB.r.seconds), cpu_us: baseA.r.cpu_us + baseB.r.cpu_us };
+    const baseCpu = mergeCpu([baseA.cpu, baseB.cpu], [baseA.r.ok, baseB.r.ok], [baseA.r.seconds, baseB.r.seconds]);
+    for (const p of baselines) await stop(p.proc);
 
     const board = await api(url, 'GET', `/v1/tournaments/${tournament.id}/leaderboard?limit=3`, server);
     const pot = await api(url, 'GET', `/v1/jackpots/${jackpot.id}`, server);
@@ -135,18 +176,6 @@ async function main() {
     const replayNewEffects = (replay.created ?? 0) + replay.errors + changed.length;
     log(`replay: ${JSON.stringify(replay)}; changed: ${changed.length ? changed.map((k) => `${k} ${before[k]} → ${after[k]}`).join(', ') : 'nothing'}`);
     for (const p of procs.splice(0)) await stop(p);
-
-    log('baseline: bare Fastify + one INSERT … ON CONFLICT DO NOTHING per request');
-    await envir.pool.query(`CREATE TABLE bench_events (tenant_id text, source_wager_id text, player_id text, bet_amount bigint, win_amount bigint, currency text,
-      game_code text, game_category text, settled_at timestamptz, payload jsonb, PRIMARY KEY (tenant_id, source_wager_id))`);
-    const baseline = await startProcess(path.join(ROOT, 'bench', 'baseline-server.mjs'), [], { DATABASE_URL: env.DATABASE_URL }, /listening/);
-    procs.push(baseline.proc);
-    const baseUrl = `http://127.0.0.1:${JSON.parse(baseline.line).listening}`;
-    await load([baseUrl], server, specFile, 'warm', ['--seconds', String(WARMUP)]);
-    const baseBefore = cpuSnapshot({ server: baseline.proc.pid });
-    const base = await load([baseUrl], server, specFile, 'main', ['--seconds', String(SECONDS)]);
-    const baseCpu = cpuPerRequest(baseBefore, cpuSnapshot({ server: baseline.proc.pid }), base.ok);
-    log(`baseline: ${JSON.stringify(base)}`);
 
     // Where the CPU went: what limits a run on a machine whose cores the service, the database and
     // the load generator all share.
