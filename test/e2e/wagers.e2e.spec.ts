@@ -254,6 +254,50 @@ describe('POST /v1/wagers', () => {
     expect(rows[0].n).toBe(0);
   });
 
+  it('stores and finds text that array literals must escape: quotes, backslashes, commas, braces, NULL, non-ASCII', async () => {
+    // The hot path sends a batch's columns as PostgreSQL array literals; the free-text fields go through them
+    // (game_category is a lowercase name by validation).
+    const odd = (tag: string) => `${uniqueRef(tag)} "q" \\ \\" ,{x} NULL Zürich 🎰`;
+    const hour = 3_600_000;
+    const t = await acme.admin.post('/v1/tournaments', {
+      name: 'Odd text', currency: 'USD', starts_at: new Date(Date.now() - hour).toISOString(), ends_at: new Date(Date.now() + hour).toISOString(),
+      scoring: { metric: 'bet_amount' }, prizes: [{ rank_from: 1, rank_to: 1, reward: { type: 'winz', amount: 1 } }],
+    });
+    const j = await acme.admin.post('/v1/jackpots', { name: 'Odd text', currency: 'USD', type: 'progressive', seed_amount: 1_000, contribution_rate: 0.01, hit_rate: 0.000001 });
+    expect([t.status, j.status]).toEqual([201, 201]);
+    const body = {
+      source_wager_id: odd('w'),
+      external_ref: odd('p'),
+      bet_amount: 1_000,
+      win_amount: 0,
+      currency: 'USD',
+      game_code: odd('g'),
+      game_category: 'slots',
+      tournament_ids: [t.body.id],
+      jackpot_ids: [j.body.id],
+    };
+    const first = await acme.server.post('/v1/wagers', body);
+    expect(first.status).toBe(201);
+    expect(first.body.source_wager_id).toBe(body.source_wager_id);
+    expect(first.body.tournaments[0]).toMatchObject({ tournament_id: t.body.id, qualified: true, points_awarded: 1_000, total_score: 1_000, rank: 1 });
+    expect(first.body.jackpots[0]).toMatchObject({ jackpot_id: j.body.id });
+    const again = await acme.server.post('/v1/wagers', body);
+    expect(again.status).toBe(200);
+    expect(again.text).toBe(first.text);
+    expect((await acme.server.post('/v1/wagers', { ...body, game_code: `${body.game_code}!` })).status).toBe(422);
+    const p = await player(body.external_ref);
+    expect(p.external_ref).toBe(body.external_ref);
+    expect(p.stats.total_wagered).toBe(1_000);
+    const { rows } = await env.pool.query(
+      `SELECT w.source_wager_id, w.game_code, w.game_category,
+              (SELECT count(*)::int FROM tournament_score_events e WHERE e.source_wager_id = w.source_wager_id) AS score_events,
+              (SELECT count(*)::int FROM jackpot_contributions c WHERE c.source_wager_id = w.source_wager_id) AS contributions
+         FROM wagers w WHERE w.player_id = $1`,
+      [p.id],
+    );
+    expect(rows).toEqual([{ source_wager_id: body.source_wager_id, game_code: body.game_code, game_category: 'slots', score_events: 1, contributions: 1 }]);
+  });
+
   it('scopes source_wager_id to the tenant', async () => {
     const other = await createTenant(api.platform);
     const body = wagerBody('', { player_id: undefined, external_ref: 'same-player' });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MAX_MONEY, type TenantId } from '@app/common';
 import { DbService } from '@app/db';
-import { Params } from './sql-params.js';
+import { Params, pgArray } from './sql-params.js';
 import { LIVE_GRANT_JSON, liveGrantFromJson, type LiveGrant, TEMPLATE_JSON, templateFromJson, toDecimal4 } from '@app/bonuses';
 import { formatScaled, JACKPOT_COLUMNS, type Jackpot, type JackpotRow, type PoolWrites, RATE_DECIMALS, toJackpot } from '@app/jackpots';
 import { type ScoreEventRow, type ScoreRow, type Standing, type Tournament, TOURNAMENT_JSON, tournamentFromJson } from '@app/tournaments';
@@ -89,7 +89,7 @@ function prepared(text: string, values: unknown[]): { name: string; text: string
     name = `ingest_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
     statementNames.set(text, name);
   }
-  return { name, text, values };
+  return { name, text, values: values.map((v) => (Array.isArray(v) ? pgArray(v) : v)) };
 }
 
 
