@@ -18,5 +18,4 @@ COPY --from=build /app/prisma.config.ts ./
 COPY --from=build /app/scripts ./scripts
 USER node
 EXPOSE 3000
-# --max-semi-space-size: see README, Running it
-CMD ["node", "--max-semi-space-size=32", "dist/apps/api/src/main.js"]
+CMD ["node", "dist/apps/api/src/main.js"]

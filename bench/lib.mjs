@@ -115,11 +115,8 @@ function nodeArgs() {
   ];
 }
 
-/** The API's own Node flags, as `npm run start:api`, the Dockerfile and docker-compose.yml start it (README, Running it). */
-const API_NODE_FLAGS = ['--max-semi-space-size=32'];
-
 export async function startApi(env) {
-  const { proc, line } = await startProcess(path.join(ROOT, 'dist/apps/api/src/main.js'), [], env, /"api listening"/, [...API_NODE_FLAGS, ...nodeArgs()]);
+  const { proc, line } = await startProcess(path.join(ROOT, 'dist/apps/api/src/main.js'), [], env, /"api listening"/, nodeArgs());
   return { proc, url: `http://127.0.0.1:${JSON.parse(line).port}` };
 }
 
