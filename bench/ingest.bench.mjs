@@ -18,7 +18,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { api, cpuPerRequest, cpuSnapshot, freshEnvironment, log, ROOT, startApi, startProcess, startWorker, stop } from './lib.mjs';
+import { api, cpuPerRequest, cpuSnapshot, freshEnvironment, log, ROOT, startApi, startProcess, startWorker, stop, TICKS_PER_SECOND } from './lib.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 // 128 requests in flight. The load is closed-loop: each connection sends its next wager when the last
@@ -120,7 +120,7 @@ async function main() {
     writeFileSync(specFile, JSON.stringify({ players, tournament: tournament.id, jackpot: jackpot.id }));
 
     // The baseline runs beside the service, in windows on either side of the service's: baseline
-    // 10 s, service 20 s, baseline 10 s. This machine's speed moves within minutes (the same work
+    // half of BENCH_SECONDS, service BENCH_SECONDS, baseline the other half. This machine's speed moves within minutes (the same work
     // took a quarter more or less CPU from one minute to the next), and a baseline measured only after
     // the service compared the two at different speeds: in one session its runs ranged from 3,400 to
     // 5,150/s while the service's ranged far less. Both halves are printed; the baseline is their sum.
@@ -146,10 +146,14 @@ async function main() {
     // them the planner takes the tenant's 1,000 players for 10 and scans them all per batch.
     await envir.pool.query('ANALYZE');
 
+    // The service's processes stay up meanwhile, idle: what CPU they took during a window is logged.
     const baseline = async (prefix) => {
       const before = cpuSnapshot(baseProcs);
+      const idleBefore = cpuSnapshot(serviceProcs);
       const r = await load(baseUrls, server, specFile, prefix, ['--seconds', String(SECONDS / 2)]);
-      log(`baseline: ${JSON.stringify(r)}`);
+      const idleAfter = cpuSnapshot(serviceProcs);
+      const idle = idleAfter ? Object.keys(serviceProcs).map((k) => `${k} ${((idleAfter.procs[k] - idleBefore.procs[k]) * 1000) / TICKS_PER_SECOND} ms`).join(', ') : 'not measured';
+      log(`baseline: ${JSON.stringify(r)}; the service's processes meanwhile: ${idle} of CPU`);
       return { r, cpu: cpuPerRequest(before, cpuSnapshot(baseProcs), r.ok) };
     };
     const baseA = await baseline('base-a');

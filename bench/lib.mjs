@@ -185,7 +185,7 @@ export function cpuPerRequest(before, after, requests) {
   return { perRequest, busy: total > 0 ? 1 - (after.idle - before.idle) / total : 0 };
 }
 
-const TICKS_PER_SECOND = (() => {
+export const TICKS_PER_SECOND = (() => {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   } catch {
