@@ -14,10 +14,8 @@
 // for the API and the worker).
 // Before the last line, the CPU each process spent per request (from /proc) and how busy the machine
 // was, for the service and the baseline. Last line: RESULT wagers_per_s=<n> p99_ms=<n> baseline_per_s=<n> ratio=<r> replay_new_effects=<n>
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createIngestWorld, runLoad } from './ingest-world.mjs';
 import { api, cpuPerRequest, cpuSnapshot, freshEnvironment, log, ROOT, startApi, startProcess, startWorker, stop, TICKS_PER_SECOND } from './lib.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -32,18 +30,9 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 128);
 const PLAYERS = Number(process.env.BENCH_PLAYERS ?? 1000);
 const API_PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 1);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
-const HOUR = 3_600_000;
 
 /** `urls`: the API processes; the load generator spreads its connections over them, as a load balancer would. */
-async function load(urls, key, specFile, prefix, extra) {
-  const args = ['--url', urls.join(','), '--key', key, '--spec', specFile, '--prefix', prefix, '--concurrency', String(CONCURRENCY), ...extra];
-  const proc = spawn(process.execPath, [path.join(ROOT, 'bench', 'load.mjs'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  proc.stdout.on('data', (c) => (out += c));
-  const code = await new Promise((r) => proc.once('exit', r));
-  if (code !== 0) throw new Error(`the load generator exited with ${code}`);
-  return JSON.parse(out.trim().split('\n').pop());
-}
+const load = (urls, key, specFile, prefix, extra) => runLoad({ urls, key, specFile, prefix, concurrency: CONCURRENCY, extra });
 
 /** Two windows' CPU per request as one: each process's µs weighted by requests, busy by seconds. */
 function mergeCpu(cpus, requests, seconds) {
@@ -52,19 +41,6 @@ function mergeCpu(cpus, requests, seconds) {
   const perRequest = Object.fromEntries(Object.keys(cpus[0].perRequest).map((k) => [k, Math.round(cpus.reduce((sum, c, i) => sum + c.perRequest[k] * requests[i], 0) / n)]));
   const busy = cpus.reduce((sum, c, i) => sum + c.busy * seconds[i], 0) / seconds.reduce((a, b) => a + b, 0);
   return { perRequest, busy };
-}
-
-/** Runs `fn` over `items` with at most `n` at once. */
-async function pooled(items, n, fn) {
-  const out = [];
-  let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  }));
-  return out;
 }
 
 /** Everything a wager can change, summed from the database: equal before and after the replay pass. */
@@ -99,25 +75,7 @@ async function main() {
     const urls = apis.map((a) => a.url);
 
     // the world: players with an active bonus, a running tournament, a must_drop jackpot
-    const tenant = await api(url, 'POST', '/v1/platform/tenants', env.PLATFORM_API_KEY, { name: 'Bench casino' });
-    const { admin, server } = tenant.api_keys;
-    const template = await api(url, 'POST', '/v1/bonus-templates', admin, {
-      name: 'Bench bonus', kind: 'no_deposit', currency: 'EUR', fixed_amount: 100_000_000, wagering_multiplier: 200, wagering_base: 'bonus',
-      game_weights: { slots: 1, roulette: 0.1, blackjack: 0.05 }, max_bet: 4_500,
-    });
-    log(`creating ${PLAYERS} players with an active bonus`);
-    const players = await pooled(Array.from({ length: PLAYERS }, (_, i) => i), 16, async (i) => {
-      const p = await api(url, 'POST', '/v1/players', server, { external_ref: `bench-${i}`, currency: 'EUR' });
-      await api(url, 'POST', `/v1/players/${p.id}/bonuses`, server, { bonus_template_id: template.id, idempotency_key: `bench-bonus-${i}` });
-      return p.id;
-    });
-    const tournament = await api(url, 'POST', '/v1/tournaments', admin, {
-      name: 'Bench race', currency: 'EUR', starts_at: new Date(Date.now() - HOUR).toISOString(), ends_at: new Date(Date.now() + 2 * HOUR).toISOString(),
-      scoring: { metric: 'bet_amount' }, prizes: [{ rank_from: 1, rank_to: 10, reward: { type: 'winz', amount: 1_000 } }],
-    });
-    const jackpot = await api(url, 'POST', '/v1/jackpots', admin, { name: 'Bench drop', currency: 'EUR', type: 'must_drop', seed_amount: 100_000, contribution_rate: 0.01, must_drop_by: 400_000 });
-    const specFile = path.join(tmpdir(), `bench-ingest-${process.pid}.json`);
-    writeFileSync(specFile, JSON.stringify({ players, tournament: tournament.id, jackpot: jackpot.id }));
+    const { server, tournament, jackpot, specFile } = await createIngestWorld(url, env.PLATFORM_API_KEY, PLAYERS);
 
     // The baseline runs beside the service, in windows on either side of the service's: baseline
     // half of BENCH_SECONDS, service BENCH_SECONDS, baseline the other half. This machine's speed moves within minutes (the same work

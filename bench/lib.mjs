@@ -115,8 +115,9 @@ function nodeArgs() {
   ];
 }
 
-export async function startApi(env) {
-  const { proc, line } = await startProcess(path.join(ROOT, 'dist/apps/api/src/main.js'), [], env, /"api listening"/, nodeArgs());
+/** An API process; `root`: the checkout whose build it runs (this one by default). */
+export async function startApi(env, root = ROOT) {
+  const { proc, line } = await startProcess(path.join(root, 'dist/apps/api/src/main.js'), [], env, /"api listening"/, nodeArgs());
   return { proc, url: `http://127.0.0.1:${JSON.parse(line).port}` };
 }
 
