@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { canonicalJson, requestHash } from './hash.js';
+import { canonicalJson, requestHash, sha256Hex } from './hash.js';
 import { hasPrefix, newId, newIdAfter, setIdCounterForTest } from './ids.js';
 import { inJsonbOrder } from './jsonb-order.js';
 import { Semaphore } from './semaphore.js';
@@ -89,6 +89,11 @@ describe('canonicalJson and requestHash', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, 1], c: null } })).toBe('{"a":{"c":null,"d":[2,1]},"b":1}');
     expect(requestHash({ x: 1, y: { z: 2, w: 3 } })).toBe(requestHash({ y: { w: 3, z: 2 }, x: 1 }));
     expect(requestHash({ tags: ['a', 'b'] })).not.toBe(requestHash({ tags: ['b', 'a'] }));
+  });
+
+  it('is SHA-256 of the canonical JSON, in hex: hashes stored by earlier versions still match', () => {
+    expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(requestHash({ b: 1, a: { d: [2, 1], c: null } })).toBe('bc9ad11b7850575d46b7bdd04896acccd62c7015fa4291f222935e5b95c11d48');
   });
 
   it('hashes bigint money by its digits', () => {
