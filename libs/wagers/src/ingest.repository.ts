@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { MAX_MONEY, type TenantId } from '@app/common';
+import { MAX_MONEY, sha256Hex, type TenantId } from '@app/common';
 import { DbService } from '@app/db';
 import { Params, pgArray } from './sql-params.js';
 import { LIVE_GRANT_JSON, liveGrantFromJson, type LiveGrant, TEMPLATE_JSON, templateFromJson, toDecimal4 } from '@app/bonuses';
@@ -86,7 +85,7 @@ const statementNames = new Map<string, string>();
 function prepared(text: string, values: unknown[]): { name: string; text: string; values: unknown[] } {
   let name = statementNames.get(text);
   if (name === undefined) {
-    name = `ingest_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    name = `ingest_${sha256Hex(text).slice(0, 24)}`;
     statementNames.set(text, name);
   }
   return { name, text, values: values.map((v) => (Array.isArray(v) ? pgArray(v) : v)) };
