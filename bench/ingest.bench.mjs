@@ -77,11 +77,12 @@ async function main() {
     // the world: players with an active bonus, a running tournament, a must_drop jackpot
     const { server, tournament, jackpot, specFile } = await createIngestWorld(url, env.PLATFORM_API_KEY, PLAYERS);
 
-    // The baseline runs beside the service, in windows on either side of the service's: baseline
-    // half of BENCH_SECONDS, service BENCH_SECONDS, baseline the other half. This machine's speed moves within minutes (the same work
-    // took a quarter more or less CPU from one minute to the next), and a baseline measured only after
-    // the service compared the two at different speeds: in one session its runs ranged from 3,400 to
-    // 5,150/s while the service's ranged far less. Both halves are printed; the baseline is their sum.
+    // The baseline runs beside the service, in windows on either side of the service's: baseline for
+    // half of BENCH_SECONDS, service for BENCH_SECONDS, baseline for the other half. This machine's
+    // speed moves within minutes (the same work took a quarter more or less CPU from one minute to the
+    // next), and a baseline measured only after the service compared the two at different speeds: in
+    // one session its runs ranged from 3,400 to 5,150/s while the service's ranged far less. Both
+    // halves are printed; the baseline is their sum.
     log('baseline: bare Fastify + one INSERT … ON CONFLICT DO NOTHING per request');
     await envir.pool.query(`CREATE TABLE bench_events (tenant_id text, source_wager_id text, player_id text, bet_amount bigint, win_amount bigint, currency text,
       game_code text, game_category text, settled_at timestamptz, payload jsonb, PRIMARY KEY (tenant_id, source_wager_id))`);
