@@ -157,6 +157,9 @@ describe('POST /v1/wagers', () => {
     const again = await acme.server.post('/v1/wagers', body);
     expect(again.status).toBe(200);
     expect(again.text).toBe(first.text);
+    // the first answer goes out as the JSON text stored with the key, the replay as that row read back: both JSON
+    expect(first.status).toBe(201);
+    for (const res of [first, again]) expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
     // the same player named by external_ref is the same payload
     const byRef = await acme.server.post('/v1/wagers', { ...body, player_id: undefined, external_ref: p.external_ref });
     expect(byRef.status).toBe(200);
@@ -284,6 +287,9 @@ describe('POST /v1/wagers', () => {
     const again = await acme.server.post('/v1/wagers', body);
     expect(again.status).toBe(200);
     expect(again.text).toBe(first.text);
+    // the first answer goes out as the JSON text stored with the key, the replay as that row read back: both JSON
+    expect(first.status).toBe(201);
+    for (const res of [first, again]) expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect((await acme.server.post('/v1/wagers', { ...body, game_code: `${body.game_code}!` })).status).toBe(422);
     const p = await player(body.external_ref);
     expect(p.external_ref).toBe(body.external_ref);

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 
 const dist = (p) => import(pathToFileURL(path.resolve(import.meta.dirname, '..', '..', 'dist', 'libs', p)).href);
 const { NestFactory } = await import('@nestjs/core');
-const { AppError, configOrExit, createLogger } = await dist('common/src/index.js');
+const { AppError, configOrExit, createLogger, JsonText } = await dist('common/src/index.js');
 const { IngestContextModule } = await dist('wagers/src/ingest-context.module.js');
 const { IngestBatcher } = await dist('wagers/src/ingest-batcher.js');
 const { IngestThread } = await dist('wagers/src/ingest-thread.js');
@@ -47,7 +47,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     },
   };
   batcher.submit(m.tenantId, item).then(
-    (r) => out({ id: m.id, status: r.replayed ? 200 : 201, value: r.value }),
+    (r) => out({ id: m.id, status: r.replayed ? 200 : 201, value: r.value instanceof JsonText ? JSON.parse(r.value.text) : r.value }),
     (e) => out({ id: m.id, status: e instanceof AppError ? e.status : 500, code: e instanceof AppError ? e.code : undefined, message: e.message }),
   );
 });

@@ -6,6 +6,7 @@ export * from './util/hash.js';
 export * from './util/ids.js';
 export * from './util/money.js';
 export * from './util/replayable.js';
+export * from './util/json-text.js';
 export * from './util/tenant-id.js';
 export * from './util/page.js';
 export * from './config/config-or-exit.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, MAX_MONEY, newId, Replayable, type TenantId } from '@app/common';
+import { AppError, JsonText, MAX_MONEY, newId, Replayable, type TenantId } from '@app/common';
 import { DbService } from '@app/db';
 import { applyWagers, toGrantView } from '@app/bonuses';
 import { contributionResult, type ContributionEntry, type ContributionResult, type Jackpot, JackpotEngine } from '@app/jackpots';
@@ -306,7 +306,9 @@ export class IngestBatch {
           jackpots: contributionOf.get(f.index) ?? [],
           bonuses: wagering.results[n],
         };
-        answers.set(f.index, response);
+        // the stored answer and the body are the same text (JsonText): built once, here
+        const json = JSON.stringify(response);
+        answers.set(f.index, new JsonText<WagerResponse>(json));
         return {
           id: response.wager_id,
           sourceWagerId: w.sourceWagerId,
@@ -318,7 +320,7 @@ export class IngestBatch {
           gameCategory: w.gameCategory,
           settledAt: f.settledAt,
           requestHash: hashOfItem(f.index),
-          response,
+          response: json,
         };
       });
       for (const f of fresh) {

@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { type AppConfig, createLogger } from '@app/common';
 import { IngestBatch } from './ingest-batch.service.js';
 import { IngestContextModule } from './ingest-context.module.js';
-import { type FromThread, sendError, type ToThread } from './ingest-thread.js';
+import { type FromThread, sendError, sendOutcome, type ToThread } from './ingest-thread.js';
 
 const port = parentPort!;
 const { config } = workerData as { config: AppConfig };
@@ -23,7 +23,7 @@ port.on('message', (m: ToThread) => {
       port.postMessage({
         type: 'done',
         id: m.id,
-        outcomes: outcomes.map((o) => (o.ok ? { ok: true, value: o.value.value, replayed: o.value.replayed } : { ok: false, error: sendError(o.error) })),
+        outcomes: outcomes.map((o) => (o.ok ? sendOutcome(o.value) : { ok: false, error: sendError(o.error) })),
       } satisfies FromThread),
     (err: unknown) => port.postMessage({ type: 'failed', id: m.id, error: sendError(err) } satisfies FromThread),
   );

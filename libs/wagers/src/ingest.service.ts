@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Replayable, TenantId } from '@app/common';
+import type { Answer, Replayable, TenantId } from '@app/common';
 import type { ContributionResult } from '@app/jackpots';
 import type { ScoreResult } from '@app/tournaments';
 import { IngestBatcher } from './ingest-batcher.js';
@@ -18,7 +18,7 @@ export class IngestService {
    * journey trigger, and the wager applied to the tournaments and jackpots it names plus the
    * auto_enroll ones of its currency.
    */
-  wager(tenantId: TenantId, input: WagerInput): Promise<Replayable<WagerResponse>> {
+  wager(tenantId: TenantId, input: WagerInput): Promise<Replayable<Answer<WagerResponse>>> {
     return this.batcher.submit(tenantId, { kind: 'wager', input });
   }
 

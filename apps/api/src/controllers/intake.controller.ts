@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Replayable, TenantId } from '@app/common';
+import type { Answer, Replayable, TenantId } from '@app/common';
 import { type PlayerEventResponse, PlayerEventsService } from '@app/journeys';
 import { IngestService, type WagerResponse } from '@app/wagers';
 import { Access, CurrentTenant } from '../auth/auth.decorators.js';
@@ -36,7 +36,7 @@ export class IntakeController {
   @ApiCreatedResponse({ type: WagerResultDto })
   @ApiOkResponse({ type: WagerResultDto, ...REPLAY })
   @ApiBodyErrors(404, 409, 422)
-  wager(@CurrentTenant() tenant: TenantId, @Body() dto: WagerDto): Promise<Replayable<WagerResponse>> {
+  wager(@CurrentTenant() tenant: TenantId, @Body() dto: WagerDto): Promise<Replayable<Answer<WagerResponse>>> {
     return this.ingest.wager(tenant, dto.toInput());
   }
 
