@@ -173,6 +173,10 @@ const RAW_MONEY: Array<[string, string]> = [
   ['-1e400', '-1e400'],
   ['1000.5', '1000.5'],
   ['-0.5', '-0.5'],
+  // an integer value written as a float is still a float (API.md §1)
+  ['1000.0', '1000.0'],
+  ['1e3', '1e3'],
+  ['5.0E+3', '5.0E+3'],
 ];
 
 /** Money fields that must be ≥ 1 also refuse 0. */

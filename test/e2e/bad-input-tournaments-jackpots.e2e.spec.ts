@@ -182,6 +182,9 @@ function rawMoneyCases(field: string, base: Record<string, unknown>, path = fiel
       ['1000.5 (raw)', '1000.5'],
       ['-0.5 (raw)', '-0.5'],
       ['1e308 (raw)', '1e308'],
+      // an integer value written as a float is still a float (API.md §1)
+      ['1000.0 (raw)', '1000.0'],
+      ['1e3 (raw)', '1e3'],
     ] as Array<[string, string]>
   ).map(([label, text]) => ({ name: `${path}: ${label}`, payload: rawWith({ ...base, [field]: RAW }, text), fields: [path] }));
 }
@@ -588,6 +591,8 @@ const TOURNAMENT_CASES: BadCase[] = [
   { name: 'prizes: two overlaps name both', payload: json(withPrizes(range(1, 5), range(2, 2), range(6, 8), range(8, 9))), fields: ['prizes[1]', 'prizes[3]'] },
   { name: 'prizes: an inverted range and an overlap name both', payload: json(withPrizes(range(1, 5), range(9, 6), range(5, 5))), fields: ['prizes[1].rank_to', 'prizes[2]'] },
   ...BAD_REWARDS.map(([label, reward]): BadCase => ({ name: `prizes[1].reward: ${label}`, payload: json(prize1({ reward })), fields: ['prizes[1].reward'] })),
+  // a reward's amount written as a float, its value an integer (API.md §1: floats are refused)
+  ...(['5000.0', '5e3'] as const).map((text): BadCase => ({ name: `prizes[1].reward: amount ${text} (raw)`, payload: rawWith(prize1({ reward: { type: 'winz', amount: RAW } }), text), fields: ['prizes[1].reward'] })),
   {
     name: 'faults in three ranges name them all',
     payload: json(withPrizes({ rank_from: 0, rank_to: 1, reward: WINZ }, { rank_from: 2, rank_to: 2, reward: { type: 'winz' } }, { ...range(3, 3), extra: 1 })),

@@ -9,6 +9,8 @@ import type { ErrorDetail } from '@app/common';
  */
 
 const NESTED = Symbol('wowsino:nested-dto');
+const MONEY = Symbol('wowsino:money');
+const MONEY_WITHIN = Symbol('wowsino:money-within');
 const COERCE = Symbol('wowsino:coerce');
 const EACH = Symbol('wowsino:nested-each');
 type Ctor = abstract new (...args: never[]) => unknown;
@@ -116,4 +118,53 @@ export function toInstance<T>(cls: Ctor, plain: Record<string, unknown>): T {
     Object.defineProperty(instance, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return instance as T;
+}
+
+/** Marks a money property (IsMoney) with its minimum: for the float-literal check below. */
+export function markMoney(target: object, key: string | symbol, min: number): void {
+  defineInMap(MONEY, target, key, min);
+}
+
+/** Marks a property whose free-form value (a reward) has money fields, with their minimums. */
+export function markMoneyWithin(target: object, key: string | symbol, fields: Readonly<Record<string, number>>): void {
+  defineInMap(MONEY_WITHIN, target, key, fields);
+}
+
+/**
+ * The refusals of money fields a body wrote as floats with an integer value (`1000.0`, `1e3`: the body
+ * parser found them, at `paths`): money is an integer number of millis, and floats are refused (API.md
+ * §1), however a JSON parser reads them. Fields of declared nested DTOs are followed; a reward's amount
+ * is named as its other faults are, on the reward.
+ */
+export function floatLiteralMoney(cls: Ctor, paths: ReadonlyArray<ReadonlyArray<string | number>>): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
+  for (const path of paths) {
+    let type: Ctor | undefined = cls;
+    let field = '';
+    for (let i = 0; i < path.length && type; i++) {
+      const seg = path[i];
+      if (typeof seg === 'number') {
+        field += `[${seg}]`;
+        continue;
+      }
+      field = field ? `${field}.${seg}` : seg;
+      if (i === path.length - 1) {
+        const min = mapOf<number>(MONEY, type).get(seg);
+        if (min !== undefined) out.push({ field, issue: `must be an integer number of millis >= ${min}` });
+        break;
+      }
+      const within = mapOf<Readonly<Record<string, number>>>(MONEY_WITHIN, type).get(seg);
+      if (within) {
+        let j = i + 1;
+        while (typeof path[j] === 'number') field += `[${path[j++]}]`;
+        const sub = path[j];
+        if (j === path.length - 1 && typeof sub === 'string' && Object.hasOwn(within, sub)) {
+          out.push({ field, issue: `${sub} must be an integer number of millis >= ${within[sub]}` });
+        }
+        break;
+      }
+      type = mapOf<() => Ctor>(NESTED, type).get(seg)?.();
+    }
+  }
+  return out;
 }

@@ -1,12 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { registerDecorator, type ValidationArguments } from 'class-validator';
 import { RESERVED_GRANT_KEY, type Reward, type RewardGrantView, rewardProblems } from '@app/rewards';
+import { markMoneyWithin } from './known-properties.js';
 import { IsText, rule } from './validators.js';
 
 /** A reward of API.md §6, checked as a whole; `details` says what is wrong with it. */
 export const IsReward =
   (types?: readonly string[]): PropertyDecorator =>
-  (target: object, propertyName: string | symbol) =>
+  (target: object, propertyName: string | symbol) => {
+    // a winz or external reward's amount is money: written as a float (1000.0), it is refused too
+    markMoneyWithin(target, propertyName, { amount: 1 });
     registerDecorator({
       name: 'isReward',
       target: target.constructor,
@@ -16,6 +19,7 @@ export const IsReward =
         defaultMessage: (args?: ValidationArguments) => `$property: ${rewardProblems(args?.value, types).join('; ')}`,
       },
     });
+  };
 
 export class RewardDto {
   @ApiProperty({ enum: ['winz', 'bonus', 'external', 'lootbox'] }) type!: string;

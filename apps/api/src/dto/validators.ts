@@ -1,5 +1,6 @@
 import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
 import { AppError, type ErrorDetail, isStorableText, MAX_MONEY } from '@app/common';
+import { markMoney } from './known-properties.js';
 
 /** A one-off validation rule with its message (`$property` is the field's name). */
 export function rule(name: string, message: string, test: (v: unknown) => boolean, options?: ValidationOptions): PropertyDecorator {
@@ -14,13 +15,18 @@ export function rule(name: string, message: string, test: (v: unknown) => boolea
 }
 
 /** Integer millis, 0 ≤ v ≤ 2^53 − 1. Floats, numeric strings and huge numbers are refused (API.md §1). */
-export const IsMoney = (options?: ValidationOptions & { min?: number }): PropertyDecorator =>
-  rule(
-    'isMoney',
-    `must be an integer number of millis >= ${options?.min ?? 0}`,
-    (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= (options?.min ?? 0) && v <= MAX_MONEY,
-    options,
-  );
+export const IsMoney =
+  (options?: ValidationOptions & { min?: number }): PropertyDecorator =>
+  (target: object, key: string | symbol) => {
+    // written as a float (1000.0, 1e3), an integer value is still refused: markMoney tells the pipe
+    markMoney(target, key, options?.min ?? 0);
+    rule(
+      'isMoney',
+      `must be an integer number of millis >= ${options?.min ?? 0}`,
+      (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= (options?.min ?? 0) && v <= MAX_MONEY,
+      options,
+    )(target, key);
+  };
 
 /** A JSON integer in [min, max]. */
 export const IsIntIn = (min: number, max: number, options?: ValidationOptions): PropertyDecorator =>

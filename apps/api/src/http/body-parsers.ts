@@ -35,7 +35,13 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
     parseJson(req, body, (err: Error | null, value?: unknown) => {
       if (err) done(null, malformed(jsonIssue(body)));
       else if (depthOf(value) > MAX_JSON_DEPTH) done(null, malformed(`must not nest objects and arrays more than ${MAX_JSON_DEPTH} deep`));
-      else done(null, value);
+      else {
+        if (value !== null && typeof value === 'object' && MAYBE_FLOAT_LITERAL.test(body)) {
+          const paths = integralFloatLiterals(body);
+          if (paths.length > 0) floatLiterals.set(value, paths);
+        }
+        done(null, value);
+      }
     });
   });
 
@@ -43,6 +49,67 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
     const type = String(req.headers['content-type'] ?? '').split(';')[0].trim() || '(none)';
     done(null, new RejectedBody(new AppError(415, 'unsupported_media_type', `Content-Type ${type} is not supported; send application/json`)));
   });
+}
+
+/** A path into a JSON value: object keys and array indexes. */
+export type JsonPath = ReadonlyArray<string | number>;
+
+/**
+ * The numbers a body wrote as floats (`1000.0`, `1e3`) whose value is an integer, by parsed body. JSON
+ * parsers read them as the integer; money is an integer number of millis and floats are refused (API.md
+ * §1), so the validation pipe refuses a money field written so (known-properties.ts, floatLiteralMoney).
+ */
+export const floatLiterals = new WeakMap<object, JsonPath[]>();
+
+/** A digit followed by a fraction or an exponent somewhere in the text (most bodies have none: no scan). */
+const MAYBE_FLOAT_LITERAL = /[0-9][.eE]/;
+const NUMBER_CHAR = /[0-9eE+\-.]/;
+const FRACTION_OR_EXPONENT = /[.eE]/;
+
+/**
+ * The paths of the numbers in `text` (valid JSON) written with a fraction or an exponent whose value is
+ * an integer: `{"a":[1, 2.0], "b":1e3}` gives [["a", 1], ["b"]]. One pass over the text, strings skipped.
+ */
+export function integralFloatLiterals(text: string): JsonPath[] {
+  const found: JsonPath[] = [];
+  const path: Array<string | number> = [];
+  const inObject: boolean[] = [];
+  let expectKey = false;
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (expectKey && inObject[inObject.length - 1]) {
+        path[path.length - 1] = JSON.parse(text.slice(i, j + 1)) as string;
+        expectKey = false;
+      }
+      i = j + 1;
+    } else if (c === '{' || c === '[') {
+      inObject.push(c === '{');
+      path.push(c === '{' ? '' : 0);
+      expectKey = c === '{';
+      i++;
+    } else if (c === '}' || c === ']') {
+      inObject.pop();
+      path.pop();
+      i++;
+    } else if (c === ',') {
+      if (inObject[inObject.length - 1]) expectKey = true;
+      else (path[path.length - 1] as number)++;
+      i++;
+    } else if (c === '-' || (c >= '0' && c <= '9')) {
+      let j = i + 1;
+      while (j < text.length && NUMBER_CHAR.test(text[j])) j++;
+      const token = text.slice(i, j);
+      if (FRACTION_OR_EXPONENT.test(token) && Number.isInteger(Number(token))) found.push([...path]);
+      i = j;
+    } else {
+      i++;
+    }
+  }
+  return found;
 }
 
 /**

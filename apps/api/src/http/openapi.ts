@@ -16,7 +16,8 @@ key (PLATFORM_API_KEY) and answers 404 when it is unset.
 \`idempotency_key_reused\`; concurrent duplicates have exactly one effect, each answering the first
 answer or 409 \`conflict\`.
 
-**Bodies.** Unknown fields are refused, nothing is coerced (a numeric string is not a number), and an
+**Bodies.** Unknown fields are refused, nothing is coerced (a numeric string is not a number; an amount
+written as a float is refused even when its value is whole: \`1000.0\`, \`1e3\`), and an
 optional field is either left out or given a value: \`null\` is not "absent" and is refused like any
 ill-typed value. One 400 \`validation_failed\` names every offending field.
 

@@ -1,9 +1,9 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
 import { validate, type ValidationError } from 'class-validator';
 import { AppError, type ErrorDetail, isStorableText, unstorableTextPath } from '@app/common';
-import { toInstance, unknownFields } from '../dto/known-properties.js';
+import { floatLiteralMoney, toInstance, unknownFields } from '../dto/known-properties.js';
 import { declaredOneOfProblems } from '../dto/validators.js';
-import { RejectedBody } from './body-parsers.js';
+import { floatLiterals, RejectedBody } from './body-parsers.js';
 
 /**
  * The strict validation of every body and query DTO: unknown fields are refused, nothing is coerced
@@ -25,9 +25,11 @@ export class RequestValidationPipe implements PipeTransform {
     }
 
     const unstorable = unstorableTextPath(value);
+    const floats = metadata.type === 'body' ? floatLiterals.get(value as object) : undefined;
     const own: ErrorDetail[] = [
       ...(unstorable ? [{ field: unstorable, issue: 'contains a NUL character or invalid UTF-16' }] : []),
       ...unknownFields(value, dto),
+      ...(floats ? floatLiteralMoney(dto, floats) : []),
     ];
     const instance = toInstance<object>(dto, value as Record<string, unknown>);
     const theirs = formatValidationErrors(await validate(instance, { forbidUnknownValues: true, validationError: { target: false, value: false } }));
