@@ -414,6 +414,8 @@ const JOURNEY_CASES: BadCase[] = [
   // checked once the DTO is valid, against starts_at
   { name: 'ends_at: before starts_at', payload: json({ ...JOURNEY, starts_at: '2026-06-01T00:00:00Z', ends_at: '2026-05-31T23:59:59Z' }), fields: ['ends_at'] },
   { name: 'ends_at: equal to starts_at', payload: json({ ...JOURNEY, starts_at: '2026-06-01T00:00:00Z', ends_at: '2026-06-01T00:00:00Z' }), fields: ['ends_at'] },
+  // named together with the body's other faults, in one 400
+  { name: 'ends_at: before starts_at, with name empty', payload: json({ ...JOURNEY, name: '', starts_at: '2026-06-01T00:00:00Z', ends_at: '2026-05-31T23:59:59Z' }), fields: ['name', 'ends_at'] },
   {
     name: 'ends_at: the same instant as starts_at in another offset',
     payload: json({ ...JOURNEY, starts_at: '2026-06-01T02:00:00+02:00', ends_at: '2026-06-01T01:00:00+01:00' }),
@@ -486,9 +488,10 @@ const LOOTBOX_CASES: BadCase[] = [
   ...missingCases(LOOTBOX, ['name', 'currency']),
   { name: 'missing currency of a tier box', payload: json(without(TIER_BOX, 'currency')), fields: ['currency'] },
   { name: 'missing name and currency', payload: json(without(LOOTBOX, 'name', 'currency')), fields: ['name', 'currency'] },
-  { name: 'an empty object names name and currency', payload: json({}), fields: ['name', 'currency'] },
+  { name: 'an empty object names name, currency and what the prizes come from (a prize_table, or tier and ev_target)', payload: json({}), fields: ['name', 'currency', 'prize_table', 'tier', 'ev_target'] },
   // neither a table nor a tier and a target (checked once the DTO is valid)
   { name: 'neither prize_table nor tier and ev_target', payload: json({ name: 'Box', currency: 'USD' }), fields: ['prize_table', 'tier', 'ev_target'] },
+  { name: 'neither prize_table nor tier and ev_target, with currency refused', payload: json({ name: 'Box', currency: 'usd' }), fields: ['currency', 'prize_table', 'tier', 'ev_target'] },
   { name: 'a tier without ev_target or prize_table', payload: json(without(TIER_BOX, 'ev_target')), fields: ['prize_table', 'ev_target'] },
   { name: 'an ev_target without tier or prize_table', payload: json(without(TIER_BOX, 'tier')), fields: ['prize_table', 'tier'] },
   ...unknownCases(LOOTBOX, [

@@ -634,7 +634,7 @@ const SCORE_CASES: BadCase[] = [
   ...missingCases(SCORE, ['bet_amount', 'currency']),
   { name: 'missing bet_amount and currency', payload: json(without(SCORE, 'bet_amount', 'currency')), fields: ['bet_amount', 'currency'] },
   { name: 'only a key and a player', payload: json({ source_wager_id: 'bad-input-score-2', external_ref: PLAYER_REF }), fields: ['bet_amount', 'currency'] },
-  { name: 'an empty object', payload: json({}), fields: ['source_wager_id', 'player_id', 'external_ref'] },
+  { name: 'an empty object names every required field (bet_amount and currency, without points)', payload: json({}), fields: ['source_wager_id', 'player_id', 'external_ref', 'bet_amount', 'currency'] },
   // exactly one of player_id and external_ref
   { name: 'neither player_id nor external_ref', payload: json(without(SCORE, 'external_ref')), fields: ['player_id', 'external_ref'] },
   { name: 'both player_id and external_ref', payload: lazy(() => ({ ...SCORE, player_id: player.id })), fields: ['player_id', 'external_ref'] },
@@ -1143,6 +1143,24 @@ describe('400 details name every offending field at once', () => {
   it('POST /v1/jackpots/:id/contribute with a fault in every field', async () => {
     const res = await storingNothing(() => send('contribute', json({ source_wager_id: 5, player_id: '', external_ref: null, bet_amount: '1000', currency: 'WINZ', win_amount: 0 })));
     expectFields(res, ['source_wager_id', 'player_id', 'external_ref', 'bet_amount', 'currency', 'win_amount']);
+  });
+
+  it('rules over several fields are named together with the other faults', async () => {
+    const tournament = await storingNothing(() => send('tournament', json({ ...withPrizes(range(1, 3), range(3, 5), range(9, 7)), name: '', ends_at: TOURNAMENT.starts_at })));
+    expectFields(tournament, ['name', 'ends_at', 'prizes[1]', 'prizes[2].rank_to']);
+    // a prize whose ranks are themselves refused is not also checked for overlaps
+    const ranks = await storingNothing(() => send('tournament', json(withPrizes(range(1, 3), { rank_from: 0, rank_to: 2, reward: WINZ }))));
+    expectFields(ranks, ['prizes[1].rank_from']);
+    const score = await storingNothing(() => send('score', json({ source_wager_id: '', external_ref: PLAYER_REF })));
+    expectFields(score, ['source_wager_id', 'bet_amount', 'currency']);
+    const points = await storingNothing(() => send('score', json({ ...POINTS, source_wager_id: '', currency: 'EUR' })));
+    expectFields(points, ['source_wager_id', 'currency']);
+    const mustDrop = await storingNothing(() => send('jackpot', json({ ...without(JACKPOT, 'must_drop_by'), seed_amount: -1, hit_rate: 0.5 })));
+    expectFields(mustDrop, ['seed_amount', 'must_drop_by', 'hit_rate']);
+    const low = await storingNothing(() => send('jackpot', json({ ...JACKPOT, name: '', must_drop_by: JACKPOT.seed_amount })));
+    expectFields(low, ['name', 'must_drop_by']);
+    const progressive = await storingNothing(() => send('jackpot', json({ ...without(PROGRESSIVE, 'hit_rate'), currency: 'eur', must_drop_by: 5 })));
+    expectFields(progressive, ['currency', 'hit_rate', 'must_drop_by']);
   });
 
   it('the issues say what is wrong', async () => {

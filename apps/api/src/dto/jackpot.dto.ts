@@ -1,13 +1,30 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn } from 'class-validator';
-import { AppError } from '@app/common';
+import { AppError, type ErrorDetail } from '@app/common';
 import { type CreateJackpotInput, HIT_RATE_DECIMALS, type JackpotType, parseScaled, RATE_DECIMALS } from '@app/jackpots';
 import type { ContributeInput } from '@app/wagers';
 import { NamesAPlayer } from './player-ref.dto.js';
-import { IsCurrencyCode, IsDecimal, IsMoney, IsOptionalNonNull, IsText, plainDecimal } from './validators.js';
+import { CrossFieldCheck, type FieldOk, IsCurrencyCode, IsDecimal, IsMoney, IsOptionalNonNull, IsText, plainDecimal } from './validators.js';
 
 const TYPES = ['must_drop', 'progressive'] as const;
 
+/**
+ * What a jackpot's type asks of the other fields (JackpotsService checks the last one too): must_drop
+ * takes must_drop_by, above seed_amount, and no hit_rate; progressive the reverse.
+ */
+function jackpotTypeProblems(dto: CreateJackpotDto, ok: FieldOk): ErrorDetail[] {
+  if (!ok('type') || !(TYPES as readonly string[]).includes(dto.type)) return [];
+  const needs = dto.type === 'must_drop' ? 'must_drop_by' : 'hit_rate';
+  const forbids = dto.type === 'must_drop' ? 'hit_rate' : 'must_drop_by';
+  const low = dto.type === 'must_drop' && ok('must_drop_by') && ok('seed_amount') && dto.must_drop_by !== undefined && dto.must_drop_by <= dto.seed_amount;
+  return [
+    ...(dto[needs] === undefined ? [{ field: needs, issue: `is required for a ${dto.type} jackpot` }] : []),
+    ...(dto[forbids] !== undefined ? [{ field: forbids, issue: `is not allowed for a ${dto.type} jackpot` }] : []),
+    ...(low ? [{ field: 'must_drop_by', issue: 'must be greater than seed_amount' }] : []),
+  ];
+}
+
+@CrossFieldCheck(jackpotTypeProblems)
 export class CreateJackpotDto {
   @ApiProperty({ example: 'Daily drop', maxLength: 200 }) @IsText(1, 200) name!: string;
   @ApiProperty({ example: 'EUR', description: 'ISO 4217: only bets in this currency contribute' }) @IsCurrencyCode() currency!: string;
@@ -40,12 +57,7 @@ export class CreateJackpotDto {
   auto_enroll?: boolean;
 
   toInput(): CreateJackpotInput {
-    const needs = this.type === 'must_drop' ? 'must_drop_by' : 'hit_rate';
-    const forbids = this.type === 'must_drop' ? 'hit_rate' : 'must_drop_by';
-    const problems = [
-      ...(this[needs] === undefined ? [{ field: needs, issue: `is required for a ${this.type} jackpot` }] : []),
-      ...(this[forbids] !== undefined ? [{ field: forbids, issue: `is not allowed for a ${this.type} jackpot` }] : []),
-    ];
+    const problems = jackpotTypeProblems(this, () => true);
     if (problems.length > 0) throw AppError.validation(problems);
     return {
       name: this.name,

@@ -4,7 +4,8 @@ import type { CreateJourneyInput } from '@app/journeys';
 import type { Reward } from '@app/rewards';
 import { NestedDto } from './known-properties.js';
 import { IsReward, RewardDto } from './reward.dto.js';
-import { IsIntIn, IsMoney, IsOptionalNonNull, IsRfc3339, IsText, parseRfc3339, rule } from './validators.js';
+import type { ErrorDetail } from '@app/common';
+import { CrossFieldCheck, type FieldOk, IsIntIn, IsMoney, IsOptionalNonNull, IsRfc3339, IsText, parseRfc3339, rule } from './validators.js';
 
 const TRIGGER = /^[a-z][a-z0-9_.:-]{0,63}$/;
 
@@ -24,6 +25,14 @@ export class JourneyStepDto {
   min_amount?: number;
 }
 
+/** A journey's window, when both ends are given, ends after it starts (JourneysService enforces it too). */
+function journeyWindowProblems(dto: CreateJourneyDto, ok: FieldOk): ErrorDetail[] {
+  const starts = ok('starts_at') ? parseRfc3339(dto.starts_at) : null;
+  const ends = ok('ends_at') ? parseRfc3339(dto.ends_at) : null;
+  return starts && ends && starts >= ends ? [{ field: 'ends_at', issue: 'must be after starts_at' }] : [];
+}
+
+@CrossFieldCheck(journeyWindowProblems)
 export class CreateJourneyDto {
   @ApiProperty({ example: 'Welcome', maxLength: 200 }) @IsText(1, 200) name!: string;
 

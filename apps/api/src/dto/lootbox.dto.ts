@@ -4,8 +4,8 @@ import { type CreateLootboxInput, type OpenInput, type Prize, type PrizeReward, 
 import { NamesAPlayer } from './player-ref.dto.js';
 import { NestedDto } from './known-properties.js';
 import { IsReward, RewardDto } from './reward.dto.js';
-import { IsCurrencyCode, IsIntIn, IsMoney, IsOptionalNonNull, IsText, rule } from './validators.js';
-import { AppError } from '@app/common';
+import { CrossFieldCheck, IsCurrencyCode, IsIntIn, IsMoney, IsOptionalNonNull, IsText, rule } from './validators.js';
+import { AppError, type ErrorDetail } from '@app/common';
 
 export class PrizeDto {
   @ApiProperty({ minimum: 1, maximum: 1_000_000_000, description: 'relative chance (a positive integer)' })
@@ -22,6 +22,17 @@ export class PrizeDto {
   reward!: PrizeReward;
 }
 
+/** A box has a prize_table, or a tier and an ev_target to build one from. */
+function prizeSourceProblems(dto: CreateLootboxDto): ErrorDetail[] {
+  if (dto.prize_table !== undefined || (dto.tier !== undefined && dto.ev_target !== undefined)) return [];
+  return [
+    { field: 'prize_table', issue: 'is required, unless tier and ev_target are given' },
+    ...(dto.tier === undefined ? [{ field: 'tier', issue: 'is required without a prize_table' }] : []),
+    ...(dto.ev_target === undefined ? [{ field: 'ev_target', issue: 'is required without a prize_table' }] : []),
+  ];
+}
+
+@CrossFieldCheck(prizeSourceProblems)
 export class CreateLootboxDto {
   @ApiProperty({ example: 'Daily VIP box', maxLength: 200 }) @IsText(1, 200) name!: string;
 
@@ -52,13 +63,8 @@ export class CreateLootboxDto {
   prize_table?: PrizeDto[];
 
   toInput(): CreateLootboxInput {
-    if (this.prize_table === undefined && (this.tier === undefined || this.ev_target === undefined)) {
-      throw AppError.validation([
-        { field: 'prize_table', issue: 'is required, unless tier and ev_target are given' },
-        ...(this.tier === undefined ? [{ field: 'tier', issue: 'is required without a prize_table' }] : []),
-        ...(this.ev_target === undefined ? [{ field: 'ev_target', issue: 'is required without a prize_table' }] : []),
-      ]);
-    }
+    const problems = prizeSourceProblems(this);
+    if (problems.length > 0) throw AppError.validation(problems);
     return {
       name: this.name,
       currency: this.currency,

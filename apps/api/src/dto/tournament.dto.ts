@@ -1,13 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional } from 'class-validator';
-import { AppError, MAX_PAGE_LIMIT } from '@app/common';
+import { AppError, type ErrorDetail, MAX_PAGE_LIMIT } from '@app/common';
 import type { Reward } from '@app/rewards';
-import { AGGREGATES, type CreateTournamentInput, MAX_PRIZE_RANK, METRICS, type Aggregate, type Metric } from '@app/tournaments';
+import { AGGREGATES, type CreateTournamentInput, MAX_PRIZE_RANK, METRICS, type Aggregate, type Metric, type Prize, prizeTableProblems } from '@app/tournaments';
 import type { ScoreInput } from '@app/wagers';
 import { NamesAPlayer } from './player-ref.dto.js';
 import { Coerce, digits, NestedDto } from './known-properties.js';
 import { IsReward, RewardDto } from './reward.dto.js';
-import { IsCurrencyCode, IsGameCategory, IsIntIn, IsMoney, IsOptionalNonNull, IsRfc3339, IsText, parseRfc3339 } from './validators.js';
+import { CrossFieldCheck, type FieldOk, IsCurrencyCode, IsGameCategory, IsIntIn, IsMoney, IsOptionalNonNull, IsRfc3339, IsText, parseRfc3339 } from './validators.js';
 
 export class ScoringDto {
   @ApiProperty({
@@ -35,6 +35,24 @@ export class PrizeRangeDto {
 
 const DAY = 24 * 3600;
 
+/**
+ * The tournament's rules over several fields (TournamentsService enforces them too): ends_at after
+ * starts_at; prize ranges neither reversed nor overlapping — over the fields that passed their own checks.
+ */
+function tournamentProblems(dto: CreateTournamentDto, ok: FieldOk): ErrorDetail[] {
+  const starts = ok('starts_at') ? parseRfc3339(dto.starts_at) : null;
+  const ends = ok('ends_at') ? parseRfc3339(dto.ends_at) : null;
+  const prizes: unknown = dto.prizes;
+  const ranked =
+    ok('prizes') ||
+    (Array.isArray(prizes) && prizes.every((p, i) => typeof p?.rank_from === 'number' && typeof p?.rank_to === 'number' && ok(`prizes[${i}].rank_from`) && ok(`prizes[${i}].rank_to`)));
+  return [
+    ...(starts && ends && starts >= ends ? [{ field: 'ends_at', issue: 'must be after starts_at' }] : []),
+    ...(ranked && Array.isArray(prizes) ? prizeTableProblems(prizes as Prize[]) : []),
+  ];
+}
+
+@CrossFieldCheck(tournamentProblems)
 export class CreateTournamentDto {
   @ApiProperty({ example: 'Weekend slots race', maxLength: 200 }) @IsText(1, 200) name!: string;
   @ApiProperty({ example: 'EUR', description: 'ISO 4217: only wagers in this currency score' }) @IsCurrencyCode() currency!: string;
@@ -99,6 +117,13 @@ export class CreateTournamentDto {
 
 const SCORE_FACTS = ['bet_amount', 'win_amount', 'currency', 'game_code', 'game_category'] as const;
 
+/** A score is a wager's facts (bet_amount and currency at least) or operator points, not both. */
+function scoreFactsProblems(dto: ScoreDto): ErrorDetail[] {
+  if (dto.points !== undefined) return SCORE_FACTS.filter((f) => dto[f] !== undefined).map((field) => ({ field, issue: 'is not allowed with points' }));
+  return (['bet_amount', 'currency'] as const).filter((f) => dto[f] === undefined).map((field) => ({ field, issue: 'is required (or give points)' }));
+}
+
+@CrossFieldCheck(scoreFactsProblems)
 export class ScoreDto extends NamesAPlayer {
   @ApiProperty({ description: 'your id of the wager: the idempotency key (per tournament), shared with POST /v1/wagers', maxLength: 128 })
   @IsText(1, 128)
@@ -123,13 +148,9 @@ export class ScoreDto extends NamesAPlayer {
   toInput(): ScoreInput {
     const player = this.playerRef();
     const settledAt = this.settled_at === undefined ? {} : { settledAt: parseRfc3339(this.settled_at)! };
-    if (this.points !== undefined) {
-      const extra = SCORE_FACTS.filter((f) => this[f] !== undefined);
-      if (extra.length > 0) throw AppError.validation(extra.map((field) => ({ field, issue: 'is not allowed with points' })));
-      return { sourceWagerId: this.source_wager_id, player, score: { kind: 'points', points: BigInt(this.points) }, ...settledAt };
-    }
-    const missing = (['bet_amount', 'currency'] as const).filter((f) => this[f] === undefined);
-    if (missing.length > 0) throw AppError.validation(missing.map((field) => ({ field, issue: 'is required (or give points)' })));
+    const problems = scoreFactsProblems(this);
+    if (problems.length > 0) throw AppError.validation(problems);
+    if (this.points !== undefined) return { sourceWagerId: this.source_wager_id, player, score: { kind: 'points', points: BigInt(this.points) }, ...settledAt };
     return {
       sourceWagerId: this.source_wager_id,
       player,

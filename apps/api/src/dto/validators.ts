@@ -181,3 +181,30 @@ export function declaredOneOfProblems(instance: object): ErrorDetail[] {
   const groups: readonly (readonly string[])[] = Reflect.getMetadata(ONE_OF_GROUPS, instance.constructor) ?? [];
   return groups.flatMap((fields) => oneOfProblems(instance, fields));
 }
+
+const CROSS_CHECKS = Symbol('crossFieldChecks');
+
+/** Whether a field (and what it sits in, and what sits in it) passed its own checks. */
+export type FieldOk = (field: string) => boolean;
+
+/**
+ * Declares a rule over several fields of a DTO (one needs another, one must be after another). toInput()
+ * or the service still enforce it; the declaration lets the validation pipe name its fields in the same
+ * 400 as every other fault (API.md §1: `details` names every offending field). The check reads only
+ * fields that passed their own validation (`ok`), so it never reasons about an ill-typed value.
+ * Subclasses add to their parent's checks.
+ */
+export function CrossFieldCheck<T extends object>(check: (dto: T, ok: FieldOk) => ErrorDetail[]): ClassDecorator {
+  return (target) => {
+    const inherited: ReadonlyArray<(dto: object, ok: FieldOk) => ErrorDetail[]> = Reflect.getMetadata(CROSS_CHECKS, target) ?? [];
+    Reflect.defineMetadata(CROSS_CHECKS, [...inherited, check], target);
+  };
+}
+
+/** The problems of the declared cross-field rules of this instance, given the fields already refused. */
+export function declaredCrossFieldProblems(instance: object, refused: readonly string[]): ErrorDetail[] {
+  const checks: ReadonlyArray<(dto: object, ok: FieldOk) => ErrorDetail[]> = Reflect.getMetadata(CROSS_CHECKS, instance.constructor) ?? [];
+  const within = (path: string, field: string) => path.startsWith(`${field}.`) || path.startsWith(`${field}[`);
+  const ok: FieldOk = (field) => !refused.some((r) => r === field || within(r, field) || within(field, r));
+  return checks.flatMap((check) => check(instance, ok));
+}

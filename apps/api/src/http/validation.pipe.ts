@@ -2,7 +2,7 @@ import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/c
 import { validate, type ValidationError } from 'class-validator';
 import { AppError, type ErrorDetail, isStorableText, unstorableTextPath } from '@app/common';
 import { floatLiteralMoney, toInstance, unknownFields } from '../dto/known-properties.js';
-import { declaredOneOfProblems } from '../dto/validators.js';
+import { declaredCrossFieldProblems, declaredOneOfProblems } from '../dto/validators.js';
 import { floatLiterals, RejectedBody } from './body-parsers.js';
 
 /**
@@ -39,9 +39,12 @@ export class RequestValidationPipe implements PipeTransform {
     const within = (path: string, field: string) => path === field || path.startsWith(`${field}.`) || path.startsWith(`${field}[`);
     const mine = own.filter((d) => !theirs.some((t) => t.field === d.field || (d.field === unstorable && within(d.field, t.field))));
     const named = [...mine, ...theirs];
-    // exactly-one-of groups are checked by toInput() once the fields are valid; named here too
+    // exactly-one-of groups and rules over several fields are checked by toInput() (or the service) once
+    // the fields are valid; named here too, each field once
     const oneOf = declaredOneOfProblems(instance).filter((c) => !named.some((d) => d.field === c.field));
-    throw AppError.validation([...named, ...oneOf]);
+    const refused = [...named, ...oneOf].map((d) => d.field);
+    const cross = declaredCrossFieldProblems(instance, refused).filter((c) => !refused.includes(c.field));
+    throw AppError.validation([...named, ...oneOf, ...cross]);
   }
 }
 
