@@ -52,6 +52,10 @@ if (proof.drop_point !== undefined) {
   }
   check('the drop point follows from the seed', drop === BigInt(proof.drop_point), `${drop}`);
   check('the pool had reached the drop point', scaled(proof.pool, 9) >= drop * 10n ** 9n, `pool ${proof.pool} ≥ ${drop}`);
+  if (proof.pool_before !== undefined) {
+    check('this contribution crossed it', scaled(proof.pool_before, 9) < drop * 10n ** 9n && scaled(proof.pool_before, 9) + scaled(proof.contribution, 9) === scaled(proof.pool, 9),
+      `pool before ${proof.pool_before} < ${drop}, + ${proof.contribution} = ${proof.pool}`);
+  }
   check('the win paid the pool\'s whole millis', BigInt(win.amount) === scaled(proof.pool, 9) / 10n ** 9n, `${win.amount}`);
 } else {
   const r = rollOf(win.source_wager_id);

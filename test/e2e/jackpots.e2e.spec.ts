@@ -165,6 +165,11 @@ describe('jackpots', () => {
     expect(checked.status).toBe(0);
     const forged = verify({ ...win, proof: { ...win.proof, drop_point: win.proof.drop_point + 1 } });
     expect(forged.status).toBe(1);
+    // the winning contribution crossed the drop point: a proof claiming the pool was past it before is refused
+    expect(win.proof.contribution).toMatch(/^\d+\.\d{9}$/);
+    const already = verify({ ...win, proof: { ...win.proof, pool_before: `${win.proof.drop_point}.000000000` } });
+    expect(already.status).toBe(1);
+    expect(already.out).toContain('FAIL this contribution crossed it');
 
     const event = await eventually(async () => {
       const { rows } = await env.pool.query("SELECT data FROM outbox_events WHERE type = 'jackpot.won' AND data->>'win_id' = $1", [win.win_id]);

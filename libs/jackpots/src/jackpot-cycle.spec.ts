@@ -104,6 +104,9 @@ describe('a must_drop cycle', () => {
     expect(pool).toBeGreaterThanOrEqual(drop * NANOS_PER_MILLI);
     expect(outcomes[first].win).toMatchObject({ cycle: 1, sourceWagerId: `w-${first}`, amount: pool / NANOS_PER_MILLI });
     expect(outcomes[first].win!.proof).toMatchObject({ seed: s.seed, seed_commit: s.commit, drop_point: Number(drop) });
+    // the proof shows the crossing: the pool before the winning contribution, what it added, the pool after
+    const exact = (nanos: bigint) => `${nanos / NANOS_PER_MILLI}.${(nanos % NANOS_PER_MILLI).toString().padStart(9, '0')}`;
+    expect(outcomes[first].win!.proof).toMatchObject({ pool_before: exact(pool - outcomes[first].contributionNanos), contribution: exact(outcomes[first].contributionNanos), pool: exact(pool) });
     expect(outcomes[first].win!.amount).toBeLessThanOrEqual(MUST_DROP.mustDropBy! + 750n); // at most one bet's contribution past it
   });
 

@@ -42,7 +42,16 @@ export interface WinProof {
   roll?: string;
   /** the pool when it was won, millis, exact */
   pool: string;
+  /** the pool just before the winning contribution and what it added, millis, exact: pool_before + contribution = pool (must_drop: pool_before is below the drop point, pool at or above it) */
+  pool_before: string;
+  contribution: string;
 }
+
+/** Nanos as exact millis: `<millis>.<9 digits>`. */
+const exactMillis = (nanos: bigint): string => {
+  const { millis, carry } = splitPool(nanos);
+  return `${millis}.${carry.toString().padStart(9, '0')}`;
+};
 
 export interface CycleWin<S extends NewSeed = NewSeed> {
   cycle: number;
@@ -103,7 +112,9 @@ export function applyContributions<S extends NewSeed>(
         seed_commit: state.commit,
         ...(drop !== null && { seed_amount: Number(terms.seedAmount), must_drop_by: Number(terms.mustDropBy), drop_point: Number(drop) }),
         ...(r !== null && { bet_amount: Number(c.betAmount), hit_rate: formatScaled(terms.hitRateScaled!, HIT_RATE_DECIMALS), roll: r.toString(16).padStart(16, '0') }),
-        pool: `${millis}.${carry.toString().padStart(9, '0')}`,
+        pool: exactMillis(pool),
+        pool_before: exactMillis(state.poolNanos),
+        contribution: exactMillis(added),
       },
       nextSeed: next,
     };

@@ -9,10 +9,10 @@ import { PageQueryDto } from '../dto/page.dto.js';
 import { ApiBodyErrors, ApiErrors } from '../http/api-errors.decorator.js';
 
 const FAIRNESS =
-  'Each cycle has a secret seed; seed_commit = sha256(seed) is public from the start of the cycle and the win reveals the ' +
-  'seed. must_drop: the drop point is seed_amount + 1 + (r mod (must_drop_by − seed_amount)), r the first 64-bit ' +
+  'Each cycle has a secret seed (64 hex characters); seed_commit = sha256 of those characters is public from the start of the ' +
+  'cycle and the win reveals the seed. The HMAC key below is those 64 characters as ASCII text, not the 32 bytes they spell. must_drop: the drop point is seed_amount + 1 + (r mod (must_drop_by − seed_amount)), r the first 64-bit ' +
   'big-endian integer of HMAC-SHA256(seed, "drop_point") below floor(2^64 / range) × range (next blocks "drop_point:1", …); ' +
-  'the contribution that brings the pool to it wins. progressive: r = the first 8 bytes of HMAC-SHA256(seed, ' +
+  'the contribution that brings the pool to it wins (the proof has the pool before it, what it added and the pool after). progressive: r = the first 8 bytes of HMAC-SHA256(seed, ' +
   'source_wager_id); it wins when r / 2^64 < hit_rate × bet_amount / 1000. scripts/verify-jackpot-win.mjs recomputes a win.';
 
 @ApiTags('jackpots')

@@ -144,6 +144,8 @@ class ProofDto {
   @ApiPropertyOptional({ description: 'must_drop: the drop point, millis' }) drop_point?: number;
   @ApiPropertyOptional({ description: 'progressive: the roll of the winning contribution, 16 hex digits' }) roll?: string;
   @ApiProperty({ description: 'the pool when won, millis, exact (decimal string)' }) pool!: string;
+  @ApiProperty({ description: 'the pool just before the winning contribution, millis, exact (decimal string); must_drop: below drop_point' }) pool_before!: string;
+  @ApiProperty({ description: 'what the winning contribution added, millis, exact (decimal string): pool_before + contribution = pool' }) contribution!: string;
 }
 
 export class JackpotWinDto {
