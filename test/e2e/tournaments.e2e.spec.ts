@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { type AppProcess, startApiProcess, startWorkerProcess, type RunningApi } from '../support/processes.js';
 import { clearRedisPrefix, createTestEnv, type TestEnv } from '../support/test-env.js';
@@ -372,6 +373,38 @@ describe('the leaderboard cache', () => {
 });
 
 describe('the end of a tournament', () => {
+  it('dates a wager without settled_at when the API received it, not when its batch ran', async () => {
+    const t = await tournament({ ends_at: iso(Date.now() + 2_500), finalize_grace_seconds: 60 });
+    const blocked = await createPlayer(acme.server, { currency: 'EUR' });
+    const p = await createPlayer(acme.server, { currency: 'EUR' });
+    // a row lock held here keeps the batch of a wager of `blocked` waiting inside its transaction;
+    // the next wager queues behind that batch until after ends_at
+    const holder = new pg.Client({ connectionString: env.db.url });
+    await holder.connect();
+    const waiting = async () => (await env.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].n as number;
+    let first: Promise<{ status: number }>;
+    let late: Promise<{ status: number; body: any }>;
+    const sentAt = Date.now();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM players WHERE id = $1 FOR UPDATE', [blocked.id]);
+      first = acme.server.post('/v1/wagers', wager(blocked.id, { tournament_ids: [t.id] }));
+      await eventually(async () => (await waiting()) >= 1, 10_000, 'the first batch waiting on the lock');
+      late = acme.server.post('/v1/wagers', wager(p.id, { source_wager_id: 'received-before-the-end', tournament_ids: [t.id] }));
+      await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(t.ends_at) - Date.now()) + 300));
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    expect((await first!).status).toBe(201);
+    const res = await late!;
+    expect(res.status).toBe(201);
+    expect(res.body.tournaments).toEqual([expect.objectContaining({ tournament_id: t.id, qualified: true, points_awarded: 1_000 })]);
+    const { rows } = await env.pool.query(`SELECT settled_at FROM wagers WHERE tenant_id = $1 AND source_wager_id = 'received-before-the-end'`, [acme.id]);
+    expect(rows[0].settled_at.getTime()).toBeGreaterThanOrEqual(sentAt);
+    expect(rows[0].settled_at.getTime()).toBeLessThan(Date.parse(t.ends_at));
+  });
+
   it('accepts late wagers inside the grace, then finalizes once: prizes paid, tournament.finished, later scores refused', async () => {
     const tenant = await createTenant(api.platform);
     const [a, b, c, d] = await Promise.all([0, 1, 2, 3].map(() => createPlayer(tenant.server)));

@@ -180,7 +180,11 @@ export class IngestBatch {
       created.clear();
       createdHashes.clear();
       const now = new Date();
-      const settledAt = (i: number) => (items[i] as { input: { settledAt?: Date } }).input.settledAt ?? now;
+      // a wager or score without settled_at settled when the API received it (a batch runs a little later)
+      const settledAt = (i: number) => {
+        const input = (items[i] as { input: { settledAt?: Date; receivedAt?: Date } }).input;
+        return input.settledAt ?? input.receivedAt ?? now;
+      };
 
       // 1. lock the tournaments (named, and auto_enroll ones that may take these wagers) and the known players
       const wagerIdx = indexes.filter((i) => items[i].kind === 'wager');

@@ -14,6 +14,8 @@ export interface WagerInput {
   gameCode: string;
   gameCategory: string;
   settledAt?: Date;
+  /** when the API received it: settled_at when none is given (not part of the payload's hash) */
+  receivedAt?: Date;
   tournamentIds?: string[];
   jackpotIds?: string[];
 }
@@ -34,6 +36,8 @@ export interface ScoreInput {
     | { kind: 'wager'; betAmount: bigint; winAmount: bigint; currency: string; gameCode?: string; gameCategory?: string }
     | { kind: 'points'; points: bigint };
   settledAt?: Date;
+  /** when the API received it: settled_at when none is given (not part of the payload's hash) */
+  receivedAt?: Date;
 }
 
 /** POST /v1/jackpots/:id/contribute, idempotent on source_wager_id (jackpot). */

@@ -23,7 +23,7 @@ export class WagerDto extends NamesAPlayer {
   @IsGameCategory()
   game_category!: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'when the wager settled (default: now); stats use it' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'when the wager settled (default: when the API received it); stats use it' })
   @IsOptionalNonNull()
   @IsRfc3339()
   settled_at?: string;
@@ -51,7 +51,7 @@ export class WagerDto extends NamesAPlayer {
       currency: this.currency,
       gameCode: this.game_code,
       gameCategory: this.game_category,
-      ...(this.settled_at !== undefined && { settledAt: parseRfc3339(this.settled_at)! }),
+      ...(this.settled_at !== undefined ? { settledAt: parseRfc3339(this.settled_at)! } : { receivedAt: new Date() }),
       ...(this.tournament_ids !== undefined && { tournamentIds: this.tournament_ids }),
       ...(this.jackpot_ids !== undefined && { jackpotIds: this.jackpot_ids }),
     };

@@ -135,7 +135,7 @@ export class ScoreDto extends NamesAPlayer {
   @ApiPropertyOptional({ maxLength: 64 }) @IsOptionalNonNull() @IsText(1, 64) game_code?: string;
   @ApiPropertyOptional() @IsOptionalNonNull() @IsGameCategory() game_category?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'when the wager settled (default: now): it must be inside the tournament (else 409 tournament_not_running)' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'when the wager settled (default: when the API received it): it must be inside the tournament (else 409 tournament_not_running)' })
   @IsOptionalNonNull()
   @IsRfc3339()
   settled_at?: string;
@@ -147,7 +147,7 @@ export class ScoreDto extends NamesAPlayer {
 
   toInput(): ScoreInput {
     const player = this.playerRef();
-    const settledAt = this.settled_at === undefined ? {} : { settledAt: parseRfc3339(this.settled_at)! };
+    const settledAt = this.settled_at === undefined ? { receivedAt: new Date() } : { settledAt: parseRfc3339(this.settled_at)! };
     const problems = scoreFactsProblems(this);
     if (problems.length > 0) throw AppError.validation(problems);
     if (this.points !== undefined) return { sourceWagerId: this.source_wager_id, player, score: { kind: 'points', points: BigInt(this.points) }, ...settledAt };
