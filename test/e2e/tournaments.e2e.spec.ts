@@ -451,6 +451,25 @@ describe('the end of a tournament', () => {
     expect(rows[0].n).toBe(1);
     const grants = await env.pool.query('SELECT grant_key FROM reward_grants WHERE grant_key LIKE $1 ORDER BY grant_key', [`tournament:${t.id}:%`]);
     expect(grants.rows.map((r) => r.grant_key)).toEqual([1, 2, 3].map((n) => `tournament:${t.id}:rank:${n}`));
+    // each prize announced once, to its player: one winz.credited per paid rank
+    const credited = await env.pool.query(
+      "SELECT data->>'player_id' AS player, (data->>'amount')::int AS amount FROM outbox_events WHERE tenant_id = $1 AND type = 'winz.credited' ORDER BY (data->>'amount')::int DESC, data->>'player_id'",
+      [tenant.id],
+    );
+    expect(credited.rows).toEqual(
+      [
+        { player: b.id, amount: 10_000 },
+        { player: d.id, amount: 1_000 },
+        { player: c.id, amount: 1_000 },
+      ].sort((x, y) => y.amount - x.amount || x.player.localeCompare(y.player)),
+    );
+    // the frozen leaderboard is the results, with the unpaid fourth place after them
+    const final = await tenant.server.get(`/v1/tournaments/${t.id}/leaderboard`);
+    expect(final.body).toMatchObject({ status: 'finished', total_players: 4 });
+    expect(final.body.entries.map((e: any) => [e.rank, e.player_id, e.score])).toEqual([
+      ...finished.results.map((r: any) => [r.rank, r.player_id, r.score]),
+      [4, a.id, 300],
+    ]);
     // a cancelled tournament cannot be cancelled after it finished
     expect((await tenant.admin.post(`/v1/tournaments/${t.id}/cancel`, {})).status).toBe(409);
   });
